@@ -1,0 +1,39 @@
+# Purpose Case werkboek. Two commands do all set-up on a fresh Debian machine:
+#   make serve   create .venv, install, start the workbook on http://127.0.0.1:8866
+#   make test    install test needs (Chromium via apt when missing and root), run every test
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: serve test install lint chromium bench clean
+
+serve: $(STAMP)
+	$(VENV)/bin/purposecase serve
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	else echo "chromium is missing and we are not root: browser tests will be skipped"; fi
+
+lint: $(STAMP)
+	$(PY) -m ruff check purposecase tests benchmarks
+
+test: $(STAMP) chromium lint
+	$(PY) -m pytest
+
+bench: $(STAMP) chromium
+	$(PY) benchmarks/pages.py --runs 5
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

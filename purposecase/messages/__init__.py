@@ -1,0 +1,76 @@
+"""User-facing text per language: ``messages/<lang>.json``, Dutch by default.
+
+Pattern after sepal_ui's translator: one JSON file per language, read once; a
+key missing in a language falls back to the Dutch text key by key; a key
+missing everywhere raises ``KeyError`` (a typo fails at once in tests).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+DEFAULT_LANG = "nl"
+LANGUAGES: tuple[str, ...] = ("nl", "en")
+_DIR = Path(__file__).resolve().parent
+
+
+def normalise_lang(lang: str | None) -> str:
+    """Return a supported language code for ``lang`` (``"en"``/``"EN"`` → ``"en"``, else ``"nl"``)."""
+    lang = (lang or "").strip().lower()[:2]
+    return lang if lang in LANGUAGES else DEFAULT_LANG
+
+
+@lru_cache(maxsize=None)
+def load_messages(lang: str, directory: str | None = None) -> dict[str, str]:
+    """Return the flat key → text mapping of one language file.
+
+    Raises:
+        FileNotFoundError: if the language file does not exist.
+        ValueError: if the file is not a JSON object of strings.
+    """
+    path = Path(directory or _DIR) / f"{lang}.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise ValueError(f"{path}: expected a JSON object of strings")
+    return data
+
+
+class Translator:
+    """Look up user text by key in one language, falling back to Dutch.
+
+    Example:
+        >>> t = Translator("en")
+        >>> t("voorbeelden.titel")
+        '10 inspiring examples'
+    """
+
+    def __init__(self, lang: str | None = DEFAULT_LANG, directory: str | Path | None = None) -> None:
+        self.lang = normalise_lang(lang)
+        self._dir = str(directory) if directory else None
+        self._default = load_messages(DEFAULT_LANG, self._dir)
+        try:
+            self._own = load_messages(self.lang, self._dir) if self.lang != DEFAULT_LANG else self._default
+        except FileNotFoundError:
+            self._own = {}
+
+    def __call__(self, key: str, **values: object) -> str:
+        """Return the text for ``key``, formatted with ``values`` (``str.format``).
+
+        Raises:
+            KeyError: if no language has ``key``.
+        """
+        text = self._own.get(key)
+        if text is None:
+            text = self._default[key]
+        return text.format(**values) if values else text
+
+    def has(self, key: str) -> bool:
+        """Return whether ``key`` exists in this language or the default."""
+        return key in self._own or key in self._default
+
+
+def all_keys(lang: str = DEFAULT_LANG) -> set[str]:
+    """Return every key of one language file."""
+    return set(load_messages(lang))

@@ -1,0 +1,346 @@
+"""Domain records of the Purpose Case (pydantic), with YAML and JSON in and out.
+
+Records are immutable (``frozen``) and refuse unknown fields (``extra="forbid"``),
+so a typo in a case file fails loudly. Loaders raise :class:`CaseFileError`,
+whose message names the file, the field and the problem.
+
+This module never imports ipywidgets; pandas is imported only inside
+:meth:`PurposeCase.to_frame` so that loading records stays cheap.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+
+from .pieces import PIECE_KEYS, PieceKey
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_ITEM_LENGTH = 2000
+"""Longest item text accepted, in characters (the longest publication item is ~500)."""
+
+ItemKind = Literal["financieel", "niet-financieel", "in_cash", "in_kind"]
+"""Optional kind of an item: for ``opbrengsten`` financieel / niet-financieel,
+for ``inbreng`` in cash / in kind (DESIGN.md §2)."""
+
+KIND_PIECES: dict[str, tuple[str, ...]] = {
+    "opbrengsten": ("financieel", "niet-financieel"),
+    "inbreng": ("in_cash", "in_kind"),
+}
+"""Which kinds each piece allows; pieces not listed take no kind."""
+
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+
+class Record(BaseModel):
+    """Base of every record: immutable, unknown fields forbidden."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Item(Record):
+    """One entry of a puzzle piece.
+
+    Attributes:
+        text: the item's wording, 1 to :data:`MAX_ITEM_LENGTH` characters.
+        partner: the partner the item belongs to, if any (e.g. ``"RET"``);
+            shown as ``"RET: text"``.
+        kind: optional :data:`ItemKind`.
+    """
+
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ITEM_LENGTH)]
+    partner: ShortText | None = None
+    kind: ItemKind | None = None
+
+    def label(self) -> str:
+        """Return the item as shown on the canvas: ``"partner: text"`` or ``"text"``."""
+        return f"{self.partner}: {self.text}" if self.partner else self.text
+
+
+class Interviewee(Record):
+    """A person interviewed for a case: name and role, as the publication gives them."""
+
+    name: ShortText
+    role: ShortText
+
+
+class Source(Record):
+    """Where a case comes from.
+
+    Attributes:
+        publication: title of the publication.
+        publisher: its publisher (Katapult).
+        pages: printed page numbers of the case, e.g. ``"14-16"``.
+        note: optional remark on the transcription.
+    """
+
+    publication: ShortText
+    publisher: ShortText
+    pages: ShortText
+    note: str | None = None
+
+    def citation(self) -> str:
+        """Return a one-line citation, e.g. ``Katapult, "…", p. 14-16``."""
+        return f'{self.publisher}, "{self.publication}", p. {self.pages}'
+
+
+def _empty_pieces() -> dict[str, list[Item]]:
+    return {key: [] for key in PIECE_KEYS}
+
+
+class PurposeCase(Record):
+    """A filled-in Purpose Case: metadata plus the eleven pieces.
+
+    ``pieces`` maps every one of the eleven piece keys (:data:`purposecase.pieces.PIECE_KEYS`)
+    to a list of :class:`Item`; a missing or unknown key is an error. Empty lists
+    are allowed (a draft in progress).
+    """
+
+    slug: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+    title: ShortText
+    sector: str = ""
+    region: str = ""
+    sdgs: list[Annotated[int, Field(ge=1, le=17)]] = Field(default_factory=list)
+    source: Source | None = None
+    interviewees: list[Interviewee] = Field(default_factory=list)
+    quote: str = ""
+    summary: str = ""
+    pieces: dict[PieceKey, list[Item]] = Field(default_factory=_empty_pieces)
+
+    @field_validator("pieces")
+    @classmethod
+    def _all_eleven(cls, value: dict[str, list[Item]]) -> dict[str, list[Item]]:
+        missing = [k for k in PIECE_KEYS if k not in value]
+        if missing:
+            raise ValueError(f"missing piece(s): {', '.join(missing)}")
+        for key, items in value.items():
+            allowed = KIND_PIECES.get(key, ())
+            for item in items:
+                if item.kind is not None and item.kind not in allowed:
+                    raise ValueError(f"kind {item.kind!r} is not allowed in piece {key!r}")
+        # canonical order
+        return {k: value[k] for k in PIECE_KEYS}
+
+    # ----- convenience -------------------------------------------------
+    def items(self, key: str) -> list[Item]:
+        """Return the items of piece ``key`` (KeyError for an unknown key)."""
+        return self.pieces[key]  # type: ignore[index]
+
+    def all_items(self) -> list[tuple[str, Item]]:
+        """Return ``(piece key, item)`` pairs in canvas order."""
+        return [(k, it) for k in PIECE_KEYS for it in self.pieces[k]]  # type: ignore[index]
+
+    def partner_names(self) -> list[str]:
+        """Return the distinct partner labels used on items, in first-seen order."""
+        seen: dict[str, None] = {}
+        for _, item in self.all_items():
+            if item.partner:
+                seen.setdefault(item.partner, None)
+        return list(seen)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the items as a DataFrame with columns ``piece, item, partner, kind``.
+
+        One row per item, in canvas order; ``partner`` and ``kind`` hold ``None``
+        where unset.
+        """
+        import pandas as pd
+
+        rows = [
+            {"piece": k, "item": it.text, "partner": it.partner, "kind": it.kind}
+            for k, it in self.all_items()
+        ]
+        return pd.DataFrame(rows, columns=["piece", "item", "partner", "kind"])
+
+    # ----- serialisation ----------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Return a plain dict (JSON types only), omitting unset optional item fields."""
+        data = self.model_dump(mode="json", exclude_none=True)
+        return data
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """Return the case as JSON text (UTF-8, non-ASCII kept)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def to_yaml(self) -> str:
+        """Return the case as YAML text (UTF-8, keys in model order)."""
+        return yaml.safe_dump(self.to_dict(), allow_unicode=True, sort_keys=False, width=100)
+
+    @classmethod
+    def from_dict(cls, data: Any, *, source: str = "<data>") -> PurposeCase:
+        """Validate ``data`` into a case.
+
+        Raises:
+            CaseFileError: naming ``source`` and each bad field.
+        """
+        if not isinstance(data, dict):
+            raise CaseFileError.single(source, "not_mapping", f"expected a mapping at the top level, got {type(data).__name__}")
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise CaseFileError.from_validation(source, exc) from None
+
+    @classmethod
+    def from_yaml(cls, text: str, *, source: str = "<yaml>") -> PurposeCase:
+        """Parse YAML text into a case.
+
+        Raises:
+            CaseFileError: for broken YAML (with line and column) or invalid content.
+        """
+        return cls.from_dict(load_yaml_text(text, source=source), source=source)
+
+    @classmethod
+    def from_json(cls, text: str, *, source: str = "<json>") -> PurposeCase:
+        """Parse JSON text into a case.
+
+        Raises:
+            CaseFileError: for broken JSON (with line and column) or invalid content.
+        """
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CaseFileError.single(
+                source, "json", f"broken JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            ) from None
+        return cls.from_dict(data, source=source)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> PurposeCase:
+        """Load a case from a ``.yaml``/``.yml`` or ``.json`` file.
+
+        Raises:
+            CaseFileError: if the file cannot be read, parsed or validated; the
+                message names the file.
+        """
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CaseFileError.single(str(path), "read", f"cannot read file: {exc}") from None
+        if path.suffix.lower() == ".json":
+            return cls.from_json(text, source=str(path))
+        return cls.from_yaml(text, source=str(path))
+
+
+def load_yaml_text(text: str, *, source: str = "<yaml>") -> Any:
+    """Parse YAML safely (no Python tags).
+
+    Raises:
+        CaseFileError: for broken YAML, naming line and column.
+    """
+    try:
+        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise CaseFileError.single(source, "yaml", f"broken YAML{where}: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise CaseFileError.single(source, "yaml", f"broken YAML: {exc}") from None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of an input.
+
+    Attributes:
+        field: dotted path of the field, e.g. ``"pieces.impact.0.text"``, or
+            ``""`` for the whole input.
+        code: a stable problem code the UI translates: ``read``, ``yaml``,
+            ``json``, ``not_mapping``, ``unknown_field``, ``missing``,
+            ``missing_piece``, ``unknown_piece``, ``too_long``, ``empty``,
+            ``wrong_type``, ``duplicate``, ``invalid``.
+        detail: technical detail in English (for logs and developers).
+    """
+
+    field: str
+    code: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.detail}" if self.field else self.detail
+
+
+_PYDANTIC_CODES = {
+    "extra_forbidden": "unknown_field",
+    "missing": "missing",
+    "string_too_long": "too_long",
+    "string_too_short": "empty",
+    "literal_error": "invalid",
+    "string_type": "wrong_type",
+    "int_type": "wrong_type",
+    "int_parsing": "wrong_type",
+    "list_type": "wrong_type",
+    "dict_type": "wrong_type",
+    "model_type": "wrong_type",
+    "model_attributes_type": "wrong_type",
+}
+
+
+class CaseFileError(ValueError):
+    """A case file or text that cannot be loaded.
+
+    Attributes:
+        source: file name or other label of the input.
+        problems: the :class:`Problem` list; ``str(error)`` names the source,
+            each field and its problem.
+    """
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = list(problems)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"{self.source}: " + "; ".join(str(p) for p in self.problems)
+
+    @classmethod
+    def single(cls, source: str, code: str, detail: str, field: str = "") -> CaseFileError:
+        """Build an error with one problem."""
+        return cls(source, [Problem(field, code, detail)])
+
+    @classmethod
+    def from_validation(cls, source: str, exc: ValidationError) -> CaseFileError:
+        """Build from a pydantic ``ValidationError``, one problem per error."""
+        problems = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"])
+            code = _PYDANTIC_CODES.get(err["type"], "invalid")
+            msg = err["msg"]
+            if err["type"] == "extra_forbidden":
+                msg = "unknown field"
+            elif err["type"] == "literal_error" and err["loc"] and err["loc"][0] == "pieces":
+                code = "unknown_piece"
+                msg = f"unknown piece key; expected one of {', '.join(PIECE_KEYS)}"
+            elif "missing piece" in msg:
+                code = "missing_piece"
+                msg = msg.removeprefix("Value error, ")
+            problems.append(Problem(loc, code, msg))
+        return cls(source, problems)
+
+
+@dataclass(frozen=True)
+class PieceComparison:
+    """One row of :func:`compare`: a piece and the items of both cases."""
+
+    key: str
+    left: list[Item]
+    right: list[Item]
+
+
+def compare(a: PurposeCase, b: PurposeCase) -> list[PieceComparison]:
+    """Line two cases up piece by piece.
+
+    Returns:
+        Eleven :class:`PieceComparison` rows in canvas order, each with the
+        items of ``a`` (``left``) and ``b`` (``right``).
+    """
+    return [PieceComparison(k, list(a.items(k)), list(b.items(k))) for k in PIECE_KEYS]

@@ -1,0 +1,27 @@
+"""ipywidgets components: one chapter component per notebook, plus shared widgets.
+
+Attributes are imported lazily so that a chapter notebook only pays for the
+component it shows (``from purposecase.ui import ExamplesChapter``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "ExamplesChapter": "purposecase.ui.examples",
+    "ExamplesModel": "purposecase.ui.examples",
+    "CanvasView": "purposecase.ui.canvas",
+    "canvas_html": "purposecase.ui.canvas",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module 'purposecase.ui' has no attribute {name!r}") from None
+    return getattr(importlib.import_module(module), name)

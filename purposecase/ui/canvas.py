@@ -1,0 +1,116 @@
+"""The Purpose Case canvas: the eleven pieces in our layout (DESIGN.md §2).
+
+``canvas_html`` is pure (a case in, escaped HTML out); ``CanvasView`` is the
+thin widget that shows it and re-renders when its traits change. One HTML
+widget for the whole canvas keeps the page light (one widget model, not 40).
+"""
+
+from __future__ import annotations
+
+import ipywidgets as ipw
+import traitlets as tl
+
+from ..examples import _fold, _spans
+from ..messages import Translator
+from ..model import Item, PurposeCase
+from ..pieces import PIECES, Piece
+from .common import esc
+
+
+def highlight(text: str, query: str) -> str:
+    """Return ``text`` escaped, with every accent- and case-insensitive match of ``query`` in ``<mark>``."""
+    needle = _fold(" ".join(query.split()))
+    if not needle:
+        return esc(text)
+    out, last = [], 0
+    for start, end in _spans(text, needle):
+        out.append(esc(text[last:start]))
+        out.append(f"<mark>{esc(text[start:end])}</mark>")
+        last = end
+    out.append(esc(text[last:]))
+    return "".join(out)
+
+
+def item_html(item: Item, query: str = "", t: Translator | None = None) -> str:
+    """Return one item as an escaped ``<li>``; the partner label and kind are marked up."""
+    partner = f'<span class="pc-partner">{highlight(item.partner, query)}:</span> ' if item.partner else ""
+    kind = ""
+    if item.kind and t is not None:
+        kind = f' <span class="pc-kind">({esc(t("soort." + item.kind))})</span>'
+    return f'<li class="pc-item">{partner}<span class="pc-text">{highlight(item.text, query)}</span>{kind}</li>'
+
+
+def piece_html(
+    piece: Piece, items: list[Item], t: Translator, *, show_question: bool, query: str = ""
+) -> str:
+    """Return one piece box: coloured heading, optional question, items (or an 'empty' note)."""
+    lang = t.lang
+    question = (
+        f'<p class="pc-question">{esc(piece.question(lang))}</p>' if show_question else ""
+    )
+    if items:
+        body = '<ul class="pc-items">' + "".join(item_html(i, query, t) for i in items) + "</ul>"
+    else:
+        body = f'<p class="pc-empty">{esc(t("canvas.leeg"))}</p>'
+    return (
+        f'<section class="pc-piece pc-piece-{piece.key}" data-piece="{piece.key}" '
+        f'style="grid-area: {piece.area.css()}; --pc-colour: {piece.colour}" '
+        f'title="{esc(piece.question(lang))}" aria-label="{esc(piece.name(lang))}">'
+        f'<h3 class="pc-piece-name">{esc(piece.name(lang))}</h3>{question}{body}</section>'
+    )
+
+
+def canvas_html(
+    case: PurposeCase, t: Translator, *, show_questions: bool = False, query: str = ""
+) -> str:
+    """Return the whole canvas of ``case`` as one escaped HTML string.
+
+    Args:
+        case: the Purpose Case to draw.
+        t: translator; its language picks piece names and questions.
+        show_questions: print each piece's guiding question under its name
+            (it is always in the box's tooltip).
+        query: text to highlight in the items (accent- and case-insensitive).
+
+    Returns:
+        A ``<div class="pc-canvas">`` with eleven ``<section>`` boxes on a
+        6-column CSS grid, in canvas reading order.
+    """
+    boxes = "".join(
+        piece_html(p, case.items(p.key), t, show_question=show_questions, query=query) for p in PIECES
+    )
+    return f'<div class="pc-canvas" role="group" aria-label="{esc(t("canvas.label", titel=case.title))}">{boxes}</div>'
+
+
+class CanvasView(ipw.HTML):
+    """A widget showing one case's canvas; set ``case``, ``show_questions`` or ``query`` to redraw.
+
+    Example:
+        >>> from purposecase.examples import load_case
+        >>> view = CanvasView(load_case("house-of-hospitality"))
+    """
+
+    case = tl.Instance(PurposeCase, allow_none=True)
+    show_questions = tl.Bool(False)
+    query = tl.Unicode("")
+
+    def __init__(self, case: PurposeCase | None = None, t: Translator | None = None, **kwargs) -> None:
+        self._t = t or Translator()
+        super().__init__(**kwargs)
+        self.add_class("pc-canvas-view")
+        with self.hold_trait_notifications():
+            self.case = case
+        self._render()
+
+    @tl.observe("case", "show_questions", "query")
+    def _on_change(self, _change=None) -> None:
+        self._render()
+
+    def _render(self) -> None:
+        if not hasattr(self, "_t"):
+            return
+        self.value = (
+            canvas_html(self.case, self._t, show_questions=self.show_questions, query=self.query)
+            if self.case is not None
+            else ""
+        )

@@ -1,0 +1,114 @@
+"""Shared pieces of every chapter: page context, escaping, styles, safe callbacks."""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+from urllib.parse import parse_qs
+
+import ipywidgets as ipw
+
+from ..messages import Translator, normalise_lang
+
+log = logging.getLogger("purposecase.ui")
+
+
+def esc(text: object) -> str:
+    """Escape user or data text for HTML (quotes too). Every text enters HTML through here."""
+    return html.escape(str(text), quote=True)
+
+
+def query_string() -> str:
+    """Return the page's query string inside Voilà ("" elsewhere).
+
+    With preheated kernels Voilà fills ``QUERY_STRING`` only after the page is
+    requested; then (and only then) ``voila.utils.get_query_string`` waits for
+    it. The import costs ~2 s, so it is done only in preheat mode (DESIGN.md §5).
+    """
+    if os.environ.get("VOILA_PREHEAT", "False") == "True":  # pragma: no cover - Voilà preheat only
+        from voila.utils import get_query_string
+
+        return get_query_string() or ""
+    return os.environ.get("QUERY_STRING", "")
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What a page knows from its address: the language and the secret key.
+
+    Attributes:
+        lang: ``"nl"`` (default) or ``"en"``, from ``?taal=``.
+        sleutel: the workspace token from ``?sleutel=``, or ``""``.
+    """
+
+    lang: str = "nl"
+    sleutel: str = ""
+
+    @classmethod
+    def from_query(cls, query: str | None = None) -> PageContext:
+        """Parse ``query`` (default: :func:`query_string`); unknown parameters are ignored."""
+        params = parse_qs(query if query is not None else query_string(), keep_blank_values=False)
+        lang = normalise_lang((params.get("taal") or params.get("lang") or ["nl"])[0])
+        sleutel = (params.get("sleutel") or [""])[0][:200]
+        return cls(lang=lang, sleutel=sleutel)
+
+
+@functools.lru_cache(maxsize=1)
+def theme_css() -> str:
+    """Return the workbook's stylesheet (``ui/theme.css``)."""
+    return resources.files("purposecase.ui").joinpath("theme.css").read_text(encoding="utf-8")
+
+
+def style_widget() -> ipw.HTML:
+    """Return an HTML widget that injects the workbook's stylesheet once per page."""
+    return ipw.HTML(f"<style>{theme_css()}</style>", layout=ipw.Layout(display="none"))
+
+
+def message_html(text: str, kind: str = "info") -> str:
+    """Return an escaped message box; ``kind`` is ``info``, ``warning`` or ``error``."""
+    role = "alert" if kind == "error" else "status"
+    return f'<div class="pc-msg pc-msg-{esc(kind)}" role="{role}">{esc(text)}</div>'
+
+
+class StatusLine(ipw.HTML):
+    """A one-line message area for a component; empty when there is nothing to say."""
+
+    def show(self, text: str, kind: str = "info") -> None:
+        """Show ``text`` (escaped) as a message of ``kind``."""
+        self.value = message_html(text, kind)
+
+    def clear(self) -> None:
+        """Remove the message."""
+        self.value = ""
+
+
+def safe_callback(status: StatusLine, t: Translator) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorate a widget callback so no exception ever reaches the page.
+
+    The error is logged (with traceback, to the kernel's stderr, which Voilà
+    keeps off the page) and ``status`` shows the translated ``fout.onverwacht``
+    message instead.
+    """
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except Exception:  # noqa: BLE001 - the page must never show a traceback
+                log.error("callback %s failed:\n%s", fn.__qualname__, traceback.format_exc())
+                print(traceback.format_exc(), file=sys.__stderr__)
+                status.show(t("fout.onverwacht"), "error")
+                return None
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,131 @@
+"""Shared fixtures: an isolated data folder, a real Voilà server, headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("PURPOSECASE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ARTIFACTS = ROOT / "tests" / "output"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path, monkeypatch):
+    """Every test gets its own PURPOSECASE_HOME; nothing touches the user's data."""
+    monkeypatch.setenv("PURPOSECASE_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class VoilaServer:
+    """A Voilà server started with the same settings as ``purposecase serve``."""
+
+    def __init__(self, home: Path, notebooks: Path | None = None, preheat: bool = False):
+        from purposecase.cli import voila_argv
+
+        self.port = free_port()
+        self.home = home
+        env = dict(os.environ, PURPOSECASE_HOME=str(home))
+        if notebooks is not None:
+            env["PURPOSECASE_NOTEBOOKS"] = str(notebooks)
+        env.pop("QUERY_STRING", None)
+        argv = voila_argv(port=self.port, preheat=preheat)
+        self.log_path = home / "voila.log"
+        home.mkdir(parents=True, exist_ok=True)
+        self._log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "voila", *argv], env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            cwd=str(ROOT),
+        )
+        self.base = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"voila exited: {self.log_path.read_text()[-2000:]}")
+            try:
+                urllib.request.urlopen(self.base + "/voila/api/kernels", timeout=2)  # noqa: S310
+                break
+            except Exception:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError("voila did not start within 60 s")
+
+    def url(self, notebook: str, query: str = "") -> str:
+        return f"{self.base}/voila/render/{notebook}" + (f"?{query}" if query else "")
+
+    def kernels(self) -> list:
+        import json
+
+        with urllib.request.urlopen(self.base + "/api/kernels", timeout=5) as r:  # noqa: S310
+            return json.loads(r.read())
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self._log.close()
+
+
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory):
+    server = VoilaServer(tmp_path_factory.mktemp("voila-home"))
+    yield server
+    server.stop()
+
+
+def chromium_available() -> bool:
+    return Path(CHROMIUM).exists()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not chromium_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Chromium not found at {CHROMIUM} on CI")
+        pytest.skip(f"Chromium not found at {CHROMIUM} (make test installs it when run as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+def copy_notebooks(dest: Path) -> Path:
+    shutil.copytree(ROOT / "notebooks", dest, dirs_exist_ok=True)
+    return dest

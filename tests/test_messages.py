@@ -1,0 +1,68 @@
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from purposecase.messages import LANGUAGES, Translator, all_keys, normalise_lang
+
+PACKAGE = Path(__file__).resolve().parents[1] / "purposecase"
+
+# keys built at run time from a prefix plus data (problem codes, item kinds, search fields)
+DYNAMIC_PREFIXES = ("fout.code.", "soort.", "zoeken.veld.")
+
+
+def test_languages_have_the_same_keys():
+    keys = [all_keys(lang) for lang in LANGUAGES]
+    assert keys[0] == keys[1]
+
+
+def test_placeholders_match_between_languages():
+    nl, en = Translator("nl"), Translator("en")
+    for key in all_keys("nl"):
+        ph = lambda s: sorted(re.findall(r"\{(\w+)\}", s))  # noqa: E731
+        assert ph(nl._own[key]) == ph(en._own[key]), key
+
+
+def test_no_key_is_unused_and_every_used_key_exists():
+    source = "\n".join(p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py"))
+    used = set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.\-]+)["']""", source))
+    used |= set(re.findall(r"""\bself\.t\(\s*["']([a-z_]+\.[a-z0-9_.\-]+)["']""", source))
+    used |= set(re.findall(r"""["']((?:voorbeelden|zoeken|vergelijken|canvas|fout)\.[a-z_]+)["']""", source))
+    keys = all_keys("nl")
+    unused = {k for k in keys if k not in used and not k.startswith(DYNAMIC_PREFIXES)}
+    assert not unused, f"keys no code uses: {sorted(unused)}"
+    missing = {k for k in used if k not in keys}
+    assert not missing, f"keys used but not defined: {sorted(missing)}"
+
+
+def test_dynamic_keys_cover_their_data():
+    from purposecase.model import _PYDANTIC_CODES, KIND_PIECES
+
+    keys = all_keys("nl")
+    codes = set(_PYDANTIC_CODES.values()) | {"read", "yaml", "json", "not_mapping", "missing_piece", "unknown_piece", "duplicate", "invalid"}
+    for code in codes:
+        assert f"fout.code.{code}" in keys
+    for kinds in KIND_PIECES.values():
+        for kind in kinds:
+            assert f"soort.{kind}" in keys
+
+
+def test_fallback_to_dutch_key_by_key(tmp_path):
+    (tmp_path / "nl.json").write_text(json.dumps({"a.b": "Nederlands", "a.c": "Hallo {naam}"}), encoding="utf-8")
+    (tmp_path / "en.json").write_text(json.dumps({"a.b": "English"}), encoding="utf-8")
+    t = Translator("en", directory=tmp_path)
+    assert t("a.b") == "English"
+    assert t("a.c", naam="Ans") == "Hallo Ans"
+    with pytest.raises(KeyError):
+        t("a.d")
+
+
+def test_missing_language_file_falls_back(tmp_path):
+    (tmp_path / "nl.json").write_text(json.dumps({"a.b": "Nederlands"}), encoding="utf-8")
+    assert Translator("en", directory=tmp_path)("a.b") == "Nederlands"
+
+
+@pytest.mark.parametrize("raw,lang", [("en", "en"), ("EN", "en"), ("en-GB", "en"), ("nl", "nl"), ("fr", "nl"), ("", "nl"), (None, "nl")])
+def test_normalise_lang(raw, lang):
+    assert normalise_lang(raw) == lang
