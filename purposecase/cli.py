@@ -25,7 +25,11 @@ WEBSOCKET_MAX_BYTES = 16 * 1024 * 1024
 
 
 def voila_argv(
-    *, port: int = DEFAULT_PORT, ip: str = "127.0.0.1", preheat: bool = False, open_browser: bool = False,
+    *,
+    port: int = DEFAULT_PORT,
+    ip: str = "127.0.0.1",
+    preheat: bool = False,
+    open_browser: bool = False,
     base_url: str = "/",
 ) -> list[str]:
     """Return the Voilà command-line arguments ``serve`` uses (also used by tests and benchmarks).
@@ -39,14 +43,15 @@ def voila_argv(
         f"--Voila.ip={ip}",
         f"--Voila.base_url={base_url}",
         "--VoilaConfiguration.show_tracebacks=False",
-        # the page's beforeunload beacon posts /voila/api/shutdown/<id>; voila
-        # 0.5.13 sends an empty _xsrf there, so the check would refuse it and
-        # kernels would pile up (DESIGN.md §5). There is no login to protect.
-        "--ServerApp.disable_check_xsrf=True",
+        # The page's beforeunload beacon posts /voila/api/shutdown/<id> with the
+        # _xsrf cookie, which voila 0.5.13 never sets, so the POST is refused
+        # and kernels pile up (DESIGN.md §5). There is no login session for
+        # XSRF to protect; kernel ids are random UUIDs.
+        "--Voila.tornado_settings="
+        + repr({"disable_check_xsrf": True, "websocket_max_message_size": WEBSOCKET_MAX_BYTES}),
         f"--MappingKernelManager.cull_idle_timeout={KERNEL_CULL_IDLE_SECONDS}",
         "--MappingKernelManager.cull_interval=60",
         "--MappingKernelManager.cull_connected=False",
-        f"--ServerApp.tornado_settings={{'websocket_max_message_size': {WEBSOCKET_MAX_BYTES}}}",
         "--VoilaConfiguration.file_allowlist=[]",
     ]
     if not open_browser:

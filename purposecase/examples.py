@@ -75,9 +75,7 @@ def load_catalogue(directory: str | Path | None = None) -> CaseCatalogue:
 
 def _dir_stamp(directory: Path) -> tuple[tuple[str, float, int], ...]:
     try:
-        return tuple(
-            (p.name, p.stat().st_mtime, p.stat().st_size) for p in sorted(directory.glob("*.y*ml"))
-        )
+        return tuple((p.name, p.stat().st_mtime, p.stat().st_size) for p in sorted(directory.glob("*.y*ml")))
     except OSError:
         return ()
 

@@ -155,10 +155,7 @@ class PurposeCase(Record):
         """
         import pandas as pd
 
-        rows = [
-            {"piece": k, "item": it.text, "partner": it.partner, "kind": it.kind}
-            for k, it in self.all_items()
-        ]
+        rows = [{"piece": k, "item": it.text, "partner": it.partner, "kind": it.kind} for k, it in self.all_items()]
         return pd.DataFrame(rows, columns=["piece", "item", "partner", "kind"])
 
     # ----- serialisation ----------------------------------------------
@@ -183,7 +180,9 @@ class PurposeCase(Record):
             CaseFileError: naming ``source`` and each bad field.
         """
         if not isinstance(data, dict):
-            raise CaseFileError.single(source, "not_mapping", f"expected a mapping at the top level, got {type(data).__name__}")
+            raise CaseFileError.single(
+                source, "not_mapping", f"expected a mapping at the top level, got {type(data).__name__}"
+            )
         try:
             return cls.model_validate(data)
         except ValidationError as exc:

@@ -103,14 +103,12 @@ PIECES: tuple[Piece, ...] = (
         tips_nl=(
             "Schrijf het hogere doel kort en in gewone mensentaal: één zin die iedereen "
             "onthoudt en die als moreel kompas voor de lange termijn werkt.",
-            "Impact is geen projectresultaat maar de verandering in de wereld waar alle "
-            "partners samen naartoe werken.",
+            "Impact is geen projectresultaat maar de verandering in de wereld waar alle partners samen naartoe werken.",
         ),
         tips_en=(
             "Write the higher purpose briefly and in plain human language: one sentence "
             "everyone remembers, a moral compass for the long term.",
-            "Impact is not a project result but the change in the world that all partners "
-            "work towards together.",
+            "Impact is not a project result but the change in the world that all partners work towards together.",
         ),
         group="idee_naar_impact",
         area=GridArea(1, 1, 1, 6),
@@ -129,8 +127,7 @@ PIECES: tuple[Piece, ...] = (
             "de start kan na een half jaar al veranderd zijn.",
         ),
         tips_en=(
-            "Make the ambition concrete enough to take steps towards it; the Impact "
-            "Roadmap will build on these goals.",
+            "Make the ambition concrete enough to take steps towards it; the Impact Roadmap will build on these goals.",
             "Keep aligning the partners' ambitions: the common ground you started from may "
             "have shifted within half a year.",
         ),
@@ -147,8 +144,7 @@ PIECES: tuple[Piece, ...] = (
         tips_nl=(
             "Denk in een ecosysteem: onderwijs, bedrijven, overheid en burgers die elk een "
             "eigen puzzelstuk inbrengen dat in het geheel past.",
-            "Partners zitten naast elkaar, niet tegenover elkaar: werk vanuit "
-            "gelijkwaardigheid.",
+            "Partners zitten naast elkaar, niet tegenover elkaar: werk vanuit gelijkwaardigheid.",
         ),
         tips_en=(
             "Think in an ecosystem: education, businesses, government and citizens, each "
@@ -185,16 +181,13 @@ PIECES: tuple[Piece, ...] = (
         question_nl="Wat draag ik bij aan het initiatief?",
         question_en="What do I contribute to the initiative?",
         tips_nl=(
-            "Noem wat je werkelijk inbrengt: mensen, tijd, kennis, netwerk, faciliteiten "
-            "en geld, in cash of in kind.",
+            "Noem wat je werkelijk inbrengt: mensen, tijd, kennis, netwerk, faciliteiten en geld, in cash of in kind.",
             "Voor wat hoort wat hoeft niet altijd in geld uitgedrukt te worden, maar elke "
             "partner moet wel een concrete opbrengst zien.",
         ),
         tips_en=(
-            "Name what you really bring: people, time, knowledge, network, facilities and "
-            "money, in cash or in kind.",
-            "Give and take need not always be expressed in money, but every partner must "
-            "see a concrete return.",
+            "Name what you really bring: people, time, knowledge, network, facilities and money, in cash or in kind.",
+            "Give and take need not always be expressed in money, but every partner must see a concrete return.",
         ),
         group="samenwerken",
         area=GridArea(4, 2, 1, 2),
@@ -208,13 +201,9 @@ PIECES: tuple[Piece, ...] = (
         question_nl="Wat hebben we nodig om onze ambitie te bereiken?",
         question_en="What do we need to achieve our ambition?",
         tips_nl=(
-            "Kijk verder dan geld: ook een fysieke plek, een vaste kern van mensen, "
-            "expertise en tijd zijn middelen.",
+            "Kijk verder dan geld: ook een fysieke plek, een vaste kern van mensen, expertise en tijd zijn middelen.",
         ),
-        tips_en=(
-            "Look beyond money: a physical place, a steady core team, expertise and time "
-            "are resources too.",
-        ),
+        tips_en=("Look beyond money: a physical place, a steady core team, expertise and time are resources too.",),
         group="samenwerken",
         area=GridArea(4, 1, 1, 1),
         colour="#5b6e2e",

@@ -16,8 +16,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("PURPOSECASE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 ARTIFACTS = ROOT / "tests" / "output"
 
@@ -52,7 +58,10 @@ class VoilaServer:
         home.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "voila", *argv], env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "voila", *argv],
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
             cwd=str(ROOT),
         )
         self.base = f"http://127.0.0.1:{self.port}"
@@ -61,7 +70,7 @@ class VoilaServer:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"voila exited: {self.log_path.read_text()[-2000:]}")
             try:
-                urllib.request.urlopen(self.base + "/voila/api/kernels", timeout=2)  # noqa: S310
+                urllib.request.urlopen(self.base + "/voila/tree", timeout=2)  # noqa: S310
                 break
             except Exception:
                 time.sleep(0.3)
@@ -72,10 +81,17 @@ class VoilaServer:
         return f"{self.base}/voila/render/{notebook}" + (f"?{query}" if query else "")
 
     def kernels(self) -> list:
-        import json
+        """Return the live kernel processes of this server (psutil.Process objects)."""
+        import psutil
 
-        with urllib.request.urlopen(self.base + "/api/kernels", timeout=5) as r:  # noqa: S310
-            return json.loads(r.read())
+        out = []
+        for child in psutil.Process(self.proc.pid).children(recursive=True):
+            try:
+                if "ipykernel_launcher" in " ".join(child.cmdline()):
+                    out.append(child)
+            except psutil.Error:
+                continue
+        return out
 
     def stop(self) -> None:
         self.proc.terminate()

@@ -34,7 +34,7 @@ def canvas_regions() -> list[tuple[str, list[str]]]:
     ``PURPOSE CASE`` (the empty template) and the ``PURPOSE CASES`` heading are skipped.
     """
     lines = SEED.read_text(encoding="utf-8").splitlines()
-    starts = [i for i, l in enumerate(lines) if l.strip() == "PURPOSE CASE"][1:]
+    starts = [i for i, line in enumerate(lines) if line.strip() == "PURPOSE CASE"][1:]
     regions = []
     for s in starts:
         end = s + 1
@@ -47,7 +47,7 @@ def canvas_regions() -> list[tuple[str, list[str]]]:
 def _case_region(title: str) -> list[str]:
     want = canon(title)
     for region in canvas_regions():
-        if any(canon(l) == want for l in region):
+        if any(canon(line) == want for line in region):
             return region
     raise AssertionError(f"no canvas region in the seed names {title!r}")
 

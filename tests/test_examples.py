@@ -81,7 +81,9 @@ def test_a_broken_file_does_not_stop_the_others(tmp_path):
         shutil.copy(path, tmp_path / path.name)
     (tmp_path / "kapot.yaml").write_text("slug: kapot\n title: [\n", encoding="utf-8")
     (tmp_path / "onbekend.yaml").write_text(
-        (cases_dir() / "house-of-hospitality.yaml").read_text(encoding="utf-8").replace("slug: house-of-hospitality", "slug: hoh2\nkleur: rood"),
+        (cases_dir() / "house-of-hospitality.yaml")
+        .read_text(encoding="utf-8")
+        .replace("slug: house-of-hospitality", "slug: hoh2\nkleur: rood"),
         encoding="utf-8",
     )
     catalogue = load_catalogue(tmp_path)
@@ -98,3 +100,9 @@ def test_duplicate_slug_is_reported(tmp_path):
     catalogue = load_catalogue(tmp_path)
     assert len(catalogue.cases) == 1
     assert catalogue.errors[0].problems[0].code == "duplicate"
+
+
+def test_sectors_are_spelled_consistently():
+    sectors = {c.sector for c in CASES}
+    assert len({s.casefold() for s in sectors}) == len(sectors)
+    assert sectors == {"Hospitality", "Water", "Sport & Bewegen", "Techniek", "Mobiliteit", "Zorg en Welzijn", "ICT"}

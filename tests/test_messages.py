@@ -40,7 +40,16 @@ def test_dynamic_keys_cover_their_data():
     from purposecase.model import _PYDANTIC_CODES, KIND_PIECES
 
     keys = all_keys("nl")
-    codes = set(_PYDANTIC_CODES.values()) | {"read", "yaml", "json", "not_mapping", "missing_piece", "unknown_piece", "duplicate", "invalid"}
+    codes = set(_PYDANTIC_CODES.values()) | {
+        "read",
+        "yaml",
+        "json",
+        "not_mapping",
+        "missing_piece",
+        "unknown_piece",
+        "duplicate",
+        "invalid",
+    }
     for code in codes:
         assert f"fout.code.{code}" in keys
     for kinds in KIND_PIECES.values():
@@ -63,6 +72,8 @@ def test_missing_language_file_falls_back(tmp_path):
     assert Translator("en", directory=tmp_path)("a.b") == "Nederlands"
 
 
-@pytest.mark.parametrize("raw,lang", [("en", "en"), ("EN", "en"), ("en-GB", "en"), ("nl", "nl"), ("fr", "nl"), ("", "nl"), (None, "nl")])
+@pytest.mark.parametrize(
+    "raw,lang", [("en", "en"), ("EN", "en"), ("en-GB", "en"), ("nl", "nl"), ("fr", "nl"), ("", "nl"), (None, "nl")]
+)
 def test_normalise_lang(raw, lang):
     assert normalise_lang(raw) == lang

@@ -15,8 +15,17 @@ def contrast(a: str, b: str) -> float:
 
 def test_eleven_fixed_keys():
     assert set(PIECE_KEYS) == {
-        "impact", "gezamenlijke_ambitie", "intenties", "inbreng", "partners", "middelen",
-        "waarde", "doelgroepen", "opbrengsten", "continuiteit", "consequenties",
+        "impact",
+        "gezamenlijke_ambitie",
+        "intenties",
+        "inbreng",
+        "partners",
+        "middelen",
+        "waarde",
+        "doelgroepen",
+        "opbrengsten",
+        "continuiteit",
+        "consequenties",
     }
     assert len(PIECE_KEYS) == 11
 
@@ -32,7 +41,11 @@ def test_questions_are_the_publications():
 
 def test_groups_follow_the_design():
     assert {p.key for p in pieces_in_group("samenwerken")} == {
-        "intenties", "inbreng", "partners", "middelen", "continuiteit"
+        "intenties",
+        "inbreng",
+        "partners",
+        "middelen",
+        "continuiteit",
     }
     assert len(pieces_in_group("idee_naar_impact")) == 6
 

@@ -6,12 +6,12 @@ import re
 import pytest
 
 from purposecase.examples import CaseCatalogue, list_cases
+from purposecase.messages import Translator
 from purposecase.model import Item, PurposeCase
 from purposecase.pieces import PIECE_KEYS
 from purposecase.ui.canvas import canvas_html, highlight
 from purposecase.ui.common import PageContext
 from purposecase.ui.examples import ExamplesChapter
-from purposecase.messages import Translator
 
 
 def text_of(markup: str) -> str:
@@ -115,8 +115,9 @@ def test_user_text_is_escaped():
 
 
 def test_broken_case_file_shows_a_note_and_the_others(tmp_path):
-    from purposecase.examples import cases_dir, load_catalogue
     import shutil
+
+    from purposecase.examples import cases_dir, load_catalogue
 
     for path in sorted(cases_dir().glob("*.yaml"))[:2]:
         shutil.copy(path, tmp_path / path.name)

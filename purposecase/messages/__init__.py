@@ -8,7 +8,7 @@ missing everywhere raises ``KeyError`` (a typo fails at once in tests).
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 DEFAULT_LANG = "nl"
@@ -22,7 +22,7 @@ def normalise_lang(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANG
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_messages(lang: str, directory: str | None = None) -> dict[str, str]:
     """Return the flat key → text mapping of one language file.
 

@@ -40,14 +40,10 @@ def item_html(item: Item, query: str = "", t: Translator | None = None) -> str:
     return f'<li class="pc-item">{partner}<span class="pc-text">{highlight(item.text, query)}</span>{kind}</li>'
 
 
-def piece_html(
-    piece: Piece, items: list[Item], t: Translator, *, show_question: bool, query: str = ""
-) -> str:
+def piece_html(piece: Piece, items: list[Item], t: Translator, *, show_question: bool, query: str = "") -> str:
     """Return one piece box: coloured heading, optional question, items (or an 'empty' note)."""
     lang = t.lang
-    question = (
-        f'<p class="pc-question">{esc(piece.question(lang))}</p>' if show_question else ""
-    )
+    question = f'<p class="pc-question">{esc(piece.question(lang))}</p>' if show_question else ""
     if items:
         body = '<ul class="pc-items">' + "".join(item_html(i, query, t) for i in items) + "</ul>"
     else:
@@ -60,9 +56,7 @@ def piece_html(
     )
 
 
-def canvas_html(
-    case: PurposeCase, t: Translator, *, show_questions: bool = False, query: str = ""
-) -> str:
+def canvas_html(case: PurposeCase, t: Translator, *, show_questions: bool = False, query: str = "") -> str:
     """Return the whole canvas of ``case`` as one escaped HTML string.
 
     Args:
@@ -76,9 +70,7 @@ def canvas_html(
         A ``<div class="pc-canvas">`` with eleven ``<section>`` boxes on a
         6-column CSS grid, in canvas reading order.
     """
-    boxes = "".join(
-        piece_html(p, case.items(p.key), t, show_question=show_questions, query=query) for p in PIECES
-    )
+    boxes = "".join(piece_html(p, case.items(p.key), t, show_question=show_questions, query=query) for p in PIECES)
     return f'<div class="pc-canvas" role="group" aria-label="{esc(t("canvas.label", titel=case.title))}">{boxes}</div>'
 
 

@@ -81,13 +81,12 @@ def case_info_html(case: PurposeCase, t: Translator) -> str:
     people = ", ".join(f"{esc(i.name)} ({esc(i.role)})" for i in case.interviewees)
     people_html = f'<p class="pc-people">{esc(t("voorbeelden.interview"))} {people}</p>' if people else ""
     source = (
-        f'<p class="pc-source">{esc(t("voorbeelden.bron"))} {esc(case.source.citation())}</p>'
-        if case.source
-        else ""
+        f'<p class="pc-source">{esc(t("voorbeelden.bron"))} {esc(case.source.citation())}</p>' if case.source else ""
     )
     return (
-        f'<div class="pc-case-info"><h2>{esc(case.title)}</h2>'
-        f'<p class="pc-meta">{meta}</p>{quote}{summary}{people_html}{source}</div>'
+        f'<div class="pc-case-info"><div class="pc-case-head"><h2>{esc(case.title)}</h2>'
+        f'<p class="pc-meta">{meta}</p>{quote}</div>'
+        f'<div class="pc-case-body">{summary}{people_html}{source}</div></div>'
     )
 
 
@@ -188,7 +187,9 @@ class ExamplesChapter(ipw.VBox):
             style=style,
         )
         self.case_dropdown = ipw.Dropdown(
-            options=self._case_options(), description=t("voorbeelden.kies"), style=style,
+            options=self._case_options(),
+            description=t("voorbeelden.kies"),
+            style=style,
             layout=ipw.Layout(width="420px"),
         )
         self.questions_checkbox = ipw.Checkbox(description=t("canvas.toon_vragen"), indent=False)
@@ -205,18 +206,32 @@ class ExamplesChapter(ipw.VBox):
         ipw.dlink((model, "query"), (self.canvas, "query"))
 
         view_tab = ipw.VBox(
-            [ipw.HBox([self.sector_dropdown, self.case_dropdown, self.questions_checkbox], layout=ipw.Layout(flex_flow="row wrap", grid_gap="12px", align_items="center")), self.case_info, self.canvas]
+            [
+                ipw.HBox(
+                    [self.sector_dropdown, self.case_dropdown, self.questions_checkbox],
+                    layout=ipw.Layout(flex_flow="row wrap", grid_gap="12px", align_items="center"),
+                ),
+                self.case_info,
+                self.canvas,
+            ]
         )
 
         self.search_text = ipw.Text(
-            description=t("zoeken.label"), placeholder=t("zoeken.placeholder"), style=style,
-            continuous_update=True, layout=ipw.Layout(width="420px"),
+            description=t("zoeken.label"),
+            placeholder=t("zoeken.placeholder"),
+            style=style,
+            continuous_update=True,
+            layout=ipw.Layout(width="420px"),
         )
         self.search_results = ipw.HTML(hits_html([], "", t))
-        self.hit_case_dropdown = ipw.Dropdown(options=[], description=t("zoeken.open_label"), style=style, disabled=True)
+        self.hit_case_dropdown = ipw.Dropdown(
+            options=[], description=t("zoeken.open_label"), style=style, disabled=True
+        )
         self.open_hit_button = ipw.Button(description=t("zoeken.open"), disabled=True, icon="arrow-right")
         ipw.link((model, "query"), (self.search_text, "value"))
-        search_tab = ipw.VBox([self.search_text, ipw.HBox([self.hit_case_dropdown, self.open_hit_button]), self.search_results])
+        search_tab = ipw.VBox(
+            [self.search_text, ipw.HBox([self.hit_case_dropdown, self.open_hit_button]), self.search_results]
+        )
 
         options = [(c.title, c.slug) for c in cases]
         self.left_dropdown = ipw.Dropdown(options=options, description=t("vergelijken.links"), style=style)
@@ -225,9 +240,31 @@ class ExamplesChapter(ipw.VBox):
             ipw.link((model, "left"), (self.left_dropdown, "value"))
             ipw.link((model, "right"), (self.right_dropdown, "value"))
         self.comparison = ipw.HTML()
-        compare_tab = ipw.VBox([ipw.HBox([self.left_dropdown, self.right_dropdown], layout=ipw.Layout(flex_flow="row wrap", grid_gap="12px")), self.comparison])
+        compare_tab = ipw.VBox(
+            [
+                ipw.HBox(
+                    [self.left_dropdown, self.right_dropdown], layout=ipw.Layout(flex_flow="row wrap", grid_gap="12px")
+                ),
+                self.comparison,
+            ]
+        )
 
         self.tabs = ipw.Tab(children=[view_tab, search_tab, compare_tab])
+        # stable class names, for people's own CSS and for the browser tests
+        for name in (
+            "sector_dropdown",
+            "case_dropdown",
+            "questions_checkbox",
+            "search_text",
+            "hit_case_dropdown",
+            "open_hit_button",
+            "left_dropdown",
+            "right_dropdown",
+            "comparison",
+            "search_results",
+            "tabs",
+        ):
+            getattr(self, name).add_class("pc-" + name.replace("_", "-"))
         for i, key in enumerate(("voorbeelden.tab_bekijken", "voorbeelden.tab_zoeken", "voorbeelden.tab_vergelijken")):
             self.tabs.set_title(i, t(key))
 
@@ -263,10 +300,9 @@ class ExamplesChapter(ipw.VBox):
             for p in err.problems:
                 lines.append(t("fout.bestand", bestand=name, veld=p.field or "—", probleem=t(f"fout.code.{p.code}")))
         items = "".join(f"<li>{esc(line)}</li>" for line in lines)
-        return (
-            f'<div class="pc-msg pc-msg-warning" role="status"><p>{esc(t("voorbeelden.niet_geladen", n=len(errors)))}</p>'
-            f"<ul>{items}</ul></div>"
-        )
+        intro = esc(t("voorbeelden.niet_geladen", n=len(errors)))
+        return f'<div class="pc-msg pc-msg-warning" role="status"><p>{intro}</p><ul>{items}</ul></div>'
+
 
     # ------------------------------------------------------------- handlers
     def _on_case_chosen(self, change) -> None:
@@ -292,7 +328,9 @@ class ExamplesChapter(ipw.VBox):
     def _on_slug(self, _change=None) -> None:
         self._sync_case_dropdown()
         case = self.model.case()
-        self.case_info.value = case_info_html(case, self.t) if case else message_html(self.t("voorbeelden.geen_cases"), "warning")
+        self.case_info.value = (
+            case_info_html(case, self.t) if case else message_html(self.t("voorbeelden.geen_cases"), "warning")
+        )
         self.canvas.case = case
 
     def _on_query(self, _change=None) -> None:
