@@ -31,14 +31,23 @@ def voila_argv(
     preheat: bool = False,
     open_browser: bool = False,
     base_url: str = "/",
+    notebooks: str | None = None,
 ) -> list[str]:
     """Return the Voilà command-line arguments ``serve`` uses (also used by tests and benchmarks).
 
+    Args:
+        port: TCP port.
+        ip: address to bind; keep 127.0.0.1 unless a proxy with TLS is in front.
+        preheat: keep a pool of preheated kernels.
+        open_browser: let Voilà open a browser.
+        base_url: URL prefix (behind a proxy or JupyterHub).
+        notebooks: folder to serve (default :func:`purposecase.paths.notebooks_dir`).
+
     Returns:
-        ``[notebooks_dir, --flags…]`` for ``python -m voila``.
+        ``[notebooks folder, --flags…]`` for ``python -m voila``.
     """
     argv = [
-        str(notebooks_dir()),
+        str(notebooks or notebooks_dir()),
         f"--port={port}",
         f"--Voila.ip={ip}",
         f"--Voila.base_url={base_url}",

@@ -48,12 +48,13 @@ class VoilaServer:
         from purposecase.cli import voila_argv
 
         self.port = free_port()
+        self.preheat = preheat
         self.home = home
         env = dict(os.environ, PURPOSECASE_HOME=str(home))
         if notebooks is not None:
             env["PURPOSECASE_NOTEBOOKS"] = str(notebooks)
         env.pop("QUERY_STRING", None)
-        argv = voila_argv(port=self.port, preheat=preheat)
+        argv = voila_argv(port=self.port, preheat=preheat, notebooks=str(notebooks) if notebooks else None)
         self.log_path = home / "voila.log"
         home.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "w")
@@ -114,11 +115,17 @@ def chromium_available() -> bool:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def chromium():
+    """Path of Debian's Chromium; skips (fails on CI) when it is missing."""
     if not chromium_available():
         if os.environ.get("CI") == "true":
             pytest.fail(f"Chromium not found at {CHROMIUM} on CI")
         pytest.skip(f"Chromium not found at {CHROMIUM} (make test installs it when run as root)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
