@@ -40,3 +40,24 @@ def notebooks_dir() -> Path:
     """Return the folder of chapter notebooks (``PURPOSECASE_NOTEBOOKS`` overrides)."""
     env = os.environ.get("PURPOSECASE_NOTEBOOKS")
     return Path(env).expanduser() if env else PROJECT_DIR / "notebooks"
+
+
+STORE_FILENAME = "werkboek.sqlite3"
+"""File name of the embedded SQLite store inside :func:`data_home`."""
+
+
+def database_url() -> str:
+    """Return the store's SQLAlchemy URL.
+
+    ``PURPOSECASE_DATABASE_URL`` wins when set (e.g.
+    ``postgresql+psycopg://user@host/db`` for hosted, multi-user use);
+    otherwise the embedded SQLite file ``<data_home()>/werkboek.sqlite3``
+    (DESIGN.md §4).
+
+    Raises:
+        ValueError: if the default data folder would lie inside the served folder.
+    """
+    env = os.environ.get("PURPOSECASE_DATABASE_URL", "").strip()
+    if env:
+        return env
+    return f"sqlite:///{data_home() / STORE_FILENAME}"
