@@ -20,6 +20,8 @@ __all__ = [
     "Item",
     "PurposeCase",
     "compare",
+    "create_workspace",
+    "open_workspace",
     "get_piece",
     "list_cases",
     "load_case",
@@ -27,3 +29,13 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # imported on first use: the store pulls in SQLAlchemy, which pages without
+    # a workspace (the examples) do not need
+    if name in ("open_workspace", "create_workspace"):
+        from . import workspace
+
+        return getattr(workspace, name)
+    raise AttributeError(f"module 'purposecase' has no attribute {name!r}")

@@ -230,6 +230,60 @@ class PurposeCase(Record):
         return cls.from_yaml(text, source=str(path))
 
 
+class PartnerDraft(Record):
+    """A partner's own Purpose Case draft (steps 1–2 of "Hoe nu verder?").
+
+    Every partner first fills in the template for themself: their own
+    ``intenties`` and ``inbreng`` (first person) and their view on the other
+    nine pieces. Stored as the content of a ``draft`` document.
+
+    Attributes:
+        schema: content schema version (1).
+        pieces: all eleven piece keys → list of :class:`Item` (may be empty).
+    """
+
+    schema_: Literal[1] = Field(1, alias="schema")
+    pieces: dict[PieceKey, list[Item]] = Field(default_factory=_empty_pieces)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    _check_pieces = field_validator("pieces")(PurposeCase._all_eleven.__func__)
+
+    def items(self, key: str) -> list[Item]:
+        """Return the items of piece ``key``."""
+        return self.pieces[key]  # type: ignore[index]
+
+    def is_complete(self) -> bool:
+        """Return whether the partner's own intenties and inbreng are filled in (publication, step 2)."""
+        return bool(self.pieces["intenties"]) and bool(self.pieces["inbreng"])
+
+    def filled(self) -> int:
+        """Return how many of the eleven pieces have at least one item."""
+        return sum(1 for items in self.pieces.values() if items)
+
+    def to_content(self) -> dict[str, Any]:
+        """Return the JSON content stored in the draft document."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    @classmethod
+    def from_content(cls, content: dict[str, Any] | None, *, source: str = "<draft>") -> PartnerDraft:
+        """Validate stored content (``None`` gives an empty draft).
+
+        Raises:
+            CaseFileError: if the content does not fit the schema.
+        """
+        if not content:
+            return cls()
+        try:
+            return cls.model_validate(content)
+        except ValidationError as exc:
+            raise CaseFileError.from_validation(source, exc) from None
+
+    def as_case(self, title: str, *, slug: str = "concept") -> PurposeCase:
+        """Return the draft as a :class:`PurposeCase` (for the canvas and exports)."""
+        return PurposeCase(slug=slug, title=title, pieces=self.pieces)
+
+
 def load_yaml_text(text: str, *, source: str = "<yaml>") -> Any:
     """Parse YAML safely (no Python tags).
 

@@ -9,7 +9,7 @@ from purposecase.messages import LANGUAGES, Translator, all_keys, normalise_lang
 PACKAGE = Path(__file__).resolve().parents[1] / "purposecase"
 
 # keys built at run time from a prefix plus data (problem codes, item kinds, search fields)
-DYNAMIC_PREFIXES = ("fout.code.", "soort.", "zoeken.veld.")
+DYNAMIC_PREFIXES = ("fout.code.", "soort.", "zoeken.veld.", "rol.")
 
 
 def test_languages_have_the_same_keys():
@@ -26,9 +26,10 @@ def test_placeholders_match_between_languages():
 
 def test_no_key_is_unused_and_every_used_key_exists():
     source = "\n".join(p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py"))
-    used = set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.\-]+)["']""", source))
-    used |= set(re.findall(r"""\bself\.t\(\s*["']([a-z_]+\.[a-z0-9_.\-]+)["']""", source))
-    used |= set(re.findall(r"""["']((?:voorbeelden|zoeken|vergelijken|canvas|fout)\.[a-z_]+)["']""", source))
+    # every quoted "prefix.key" literal in the package counts as a use
+    used = set(re.findall(r"""["']([a-z]+\.[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*)["']""", source))
+    prefixes = {k.split(".")[0] for k in all_keys("nl")}
+    used = {u for u in used if u.split(".")[0] in prefixes and not u.endswith(".")}
     keys = all_keys("nl")
     unused = {k for k in keys if k not in used and not k.startswith(DYNAMIC_PREFIXES)}
     assert not unused, f"keys no code uses: {sorted(unused)}"
@@ -77,3 +78,9 @@ def test_missing_language_file_falls_back(tmp_path):
 )
 def test_normalise_lang(raw, lang):
     assert normalise_lang(raw) == lang
+
+
+def test_role_names_exist():
+    keys = all_keys("nl")
+    for role in ("trekker", "partner", "viewer"):
+        assert f"rol.{role}" in keys

@@ -12,6 +12,8 @@ from typing import Any
 _EXPORTS = {
     "ExamplesChapter": "purposecase.ui.examples",
     "ExamplesModel": "purposecase.ui.examples",
+    "ZelfInvullenChapter": "purposecase.ui.zelf_invullen",
+    "DraftEditor": "purposecase.ui.draft",
     "CanvasView": "purposecase.ui.canvas",
     "canvas_html": "purposecase.ui.canvas",
 }

@@ -112,3 +112,15 @@ def safe_callback(status: StatusLine, t: Translator) -> Callable[[Callable[..., 
         return wrapper
 
     return decorate
+
+
+def header_html(title: str, intro: str = "") -> str:
+    """Return a chapter header: ``<h1>`` and an optional intro paragraph (escaped)."""
+    intro_html = f'<p class="pc-intro">{esc(intro)}</p>' if intro else ""
+    return f'<header class="pc-header"><h1>{esc(title)}</h1>{intro_html}</header>'
+
+
+def subtitle_html(title: str, hint: str = "") -> str:
+    """Return a section heading ``<h3>`` with an optional hint paragraph (escaped)."""
+    hint_html = f'<p class="pc-hint">{esc(hint)}</p>' if hint else ""
+    return f'<h3 class="pc-subtitle">{esc(title)}</h3>{hint_html}'

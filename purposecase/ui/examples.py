@@ -303,7 +303,6 @@ class ExamplesChapter(ipw.VBox):
         intro = esc(t("voorbeelden.niet_geladen", n=len(errors)))
         return f'<div class="pc-msg pc-msg-warning" role="status"><p>{intro}</p><ul>{items}</ul></div>'
 
-
     # ------------------------------------------------------------- handlers
     def _on_case_chosen(self, change) -> None:
         if not self._syncing and change["new"]:

@@ -1,0 +1,426 @@
+"""Chapter "Stap 1–2: zelf invullen": start a workspace, invite partners, fill in your own draft.
+
+What the page shows depends on the secret link (``?sleutel=``):
+
+- no link: start a Purpose Case for your collaboration (step 1);
+- an unknown or revoked link: a clear message, nothing of any workspace;
+- the trekker's link: partners and their links, who has shared, the shared drafts;
+- a partner's link: their own draft (step 2);
+- a viewer's link: the same overview as the trekker, read-only.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import ipywidgets as ipw
+
+from ..examples import load_catalogue
+from ..messages import Translator
+from ..store import AccessError, InvalidInput, RevokedToken, StoreError, StoreUnavailable
+from ..workspace import DraftStatus, WorkspaceSession, create_workspace, open_workspace
+from .canvas import CanvasView
+from .common import (
+    PageContext,
+    StatusLine,
+    esc,
+    header_html,
+    message_html,
+    safe_callback,
+    style_widget,
+    subtitle_html,
+)
+from .draft import DraftEditor, format_time
+from .links import chapter_url, link_html
+
+NOTEBOOK = "04_zelf_invullen.ipynb"
+REFRESH_SECONDS = 10.0
+"""How often the trekker's overview reloads who has shared (other partners save in other pages)."""
+
+
+def status_table_html(statuses: list[DraftStatus], t: Translator) -> str:
+    """Return the partners' draft statuses as an escaped table (name, organisation, state, progress)."""
+    if not statuses:
+        return f'<p class="pc-empty">{esc(t("trekker.geen_partners"))}</p>'
+    head = "".join(
+        f'<th scope="col">{esc(t(k))}</th>'
+        for k in (
+            "trekker.kol_partner",
+            "trekker.kol_organisatie",
+            "trekker.kol_status",
+            "trekker.kol_ingevuld",
+            "trekker.kol_opgeslagen",
+        )
+    )
+    rows = []
+    for s in statuses:
+        if s.revisions == 0:
+            state, cls = t("status.niet_begonnen"), "todo"
+        elif s.shared:
+            state, cls = t("status.gedeeld"), "done"
+        else:
+            state, cls = t("status.bezig"), "busy"
+        filled = t("status.stukken", n=s.filled) if s.filled is not None else t("status.prive")
+        rows.append(
+            f'<tr data-partner="{esc(s.partner.name)}"><th scope="row">{esc(s.partner.name)}'
+            f"{'<br><small>' + esc(s.partner.role) + '</small>' if s.partner.role else ''}</th>"
+            f"<td>{esc(s.partner.organisation)}</td>"
+            f'<td><span class="pc-badge pc-badge-{cls}">{esc(state)}</span></td>'
+            f"<td>{esc(filled)}</td><td>{esc(format_time(s.saved_at))}</td></tr>"
+        )
+    shared = sum(1 for s in statuses if s.shared)
+    summary = esc(t("trekker.samenvatting", gedeeld=shared, totaal=len(statuses)))
+    return (
+        f'<p class="pc-count" role="status">{summary}</p><table class="pc-table pc-status-table">'
+        f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )
+
+
+class StartPanel(ipw.VBox):
+    """Step 1: name the collaboration, start empty or with an example as inspiration."""
+
+    def __init__(self, chapter: ZelfInvullenChapter) -> None:
+        super().__init__()
+        self.add_class("pc-start")
+        t = chapter.t
+        self.chapter = chapter
+        style = {"description_width": "initial"}
+        intro = ipw.HTML(f'<h2>{esc(t("start.titel"))}</h2><p class="pc-intro">{esc(t("start.intro"))}</p>')
+        self.name_text = ipw.Text(
+            description=t("start.naam"),
+            placeholder=t("start.naam_placeholder"),
+            style=style,
+            layout=ipw.Layout(width="520px"),
+        )
+        self.name_text.add_class("pc-workspace-name")
+        cases = load_catalogue().cases
+        self.inspiration_dropdown = ipw.Dropdown(
+            options=[(t("start.leeg"), "")] + [(c.title, c.slug) for c in cases],
+            description=t("start.inspiratie"),
+            style=style,
+        )
+        self.inspiration_dropdown.add_class("pc-inspiration-dropdown")
+        self.start_button = ipw.Button(description=t("start.knop"), button_style="primary", icon="play")
+        self.start_button.add_class("pc-start-button")
+        self.start_button.on_click(safe_callback(chapter.status, t)(self._on_start))
+        examples = ipw.HTML(
+            f'<p class="pc-hint">{esc(t("start.voorbeelden"))} '
+            f'<a href="{esc(chapter_url("03_voorbeelden.ipynb", lang=t.lang))}">'
+            f'{esc(t("start.voorbeelden_link"))}</a></p>'
+        )
+        self.children = [intro, self.name_text, self.inspiration_dropdown, self.start_button, examples]
+
+    def _on_start(self, _b=None) -> None:
+        t = self.chapter.t
+        name = self.name_text.value.strip()
+        if not name:
+            self.chapter.status.show(t("start.naam_nodig"), "warning")
+            return
+        if len(name) > 200:
+            self.chapter.status.show(t("start.naam_te_lang"), "warning")
+            return
+        self.start_button.disabled = True
+        try:
+            session, token = create_workspace(name, inspiration=self.inspiration_dropdown.value or None)
+        finally:
+            self.start_button.disabled = False
+        self.chapter.status.clear()
+        self.chapter.show_session(session, new_trekker_token=token)
+
+
+class OverviewPanel(ipw.VBox):
+    """The trekker's (and, read-only, the viewer's) overview: partners, links, who has shared."""
+
+    def __init__(
+        self, chapter: ZelfInvullenChapter, session: WorkspaceSession, new_trekker_token: str | None = None
+    ) -> None:
+        super().__init__()
+        self.add_class("pc-overview")
+        self.chapter, self.session = chapter, session
+        t = self.t = chapter.t
+        guard = safe_callback(chapter.status, t)
+        trekker = session.role == "trekker"
+        style = {"description_width": "initial"}
+        self.links = ipw.HTML()
+        self.links.add_class("pc-new-links")
+        self._new_links: list[str] = []
+        self.trekker_link = ipw.HTML(
+            link_html(
+                t("links.trekker"), chapter_url(NOTEBOOK, new_trekker_token, t.lang), t, note=t("links.trekker_bewaar")
+            )
+            if new_trekker_token
+            else ""
+        )
+        self.trekker_link.add_class("pc-fresh-trekker-link")
+        self.status_table = ipw.HTML()
+        self.status_table.add_class("pc-statuses")
+        self.refresh_button = ipw.Button(description=t("trekker.vernieuwen"), icon="refresh")
+        self.refresh_button.add_class("pc-refresh")
+        self.refresh_button.on_click(guard(lambda _b: self.refresh()))
+
+        children: list[ipw.Widget] = [
+            self.trekker_link,
+            ipw.HTML(subtitle_html(t("trekker.partners"))),
+            self.status_table,
+            self.refresh_button,
+        ]
+        if trekker:
+            self.partner_name = ipw.Text(description=t("trekker.naam"), style=style)
+            self.partner_organisation = ipw.Text(description=t("trekker.organisatie"), style=style)
+            self.partner_role = ipw.Text(
+                description=t("trekker.rol"), placeholder=t("trekker.rol_placeholder"), style=style
+            )
+            for w, cls in (
+                (self.partner_name, "pc-partner-name"),
+                (self.partner_organisation, "pc-partner-organisation"),
+                (self.partner_role, "pc-partner-role"),
+            ):
+                w.add_class(cls)
+            self.add_partner_button = ipw.Button(
+                description=t("trekker.toevoegen"), icon="user-plus", button_style="primary"
+            )
+            self.add_partner_button.add_class("pc-add-partner")
+            self.add_partner_button.on_click(guard(self._on_add_partner))
+            self.manage_dropdown = ipw.Dropdown(description=t("trekker.beheer"), options=[], style=style)
+            self.manage_dropdown.add_class("pc-manage-partner")
+            self.relink_button = ipw.Button(description=t("trekker.nieuwe_link"), icon="link")
+            self.relink_button.add_class("pc-relink")
+            self.remove_button = ipw.Button(
+                description=t("trekker.verwijder"), icon="user-times", button_style="danger"
+            )
+            self.remove_button.add_class("pc-remove-partner")
+            self.relink_button.on_click(guard(self._on_relink))
+            self.remove_button.on_click(guard(self._on_remove))
+            self._confirm_remove: str | None = None
+            self.viewer_button = ipw.Button(description=t("trekker.kijklink"), icon="eye")
+            self.viewer_button.add_class("pc-viewer-link")
+            self.viewer_button.on_click(guard(self._on_viewer))
+            self.trekker_button = ipw.Button(description=t("trekker.nieuwe_trekkerlink"), icon="key")
+            self.trekker_button.add_class("pc-trekker-link")
+            self.trekker_button.on_click(guard(self._on_trekker_link))
+            children += [
+                ipw.HTML(subtitle_html(t("trekker.uitnodigen"), t("trekker.uitnodigen_uitleg"))),
+                ipw.HBox(
+                    [self.partner_name, self.partner_organisation, self.partner_role],
+                    layout=ipw.Layout(flex_flow="row wrap"),
+                ),
+                self.add_partner_button,
+                self.links,
+                ipw.HTML(subtitle_html(t("trekker.links_beheren"), t("trekker.links_uitleg"))),
+                ipw.HBox(
+                    [self.manage_dropdown, self.relink_button, self.remove_button],
+                    layout=ipw.Layout(flex_flow="row wrap"),
+                ),
+                ipw.HBox([self.viewer_button, self.trekker_button]),
+            ]
+        else:
+            children.insert(0, ipw.HTML(message_html(t("kijker.uitleg"), "info")))
+        self.shared_dropdown = ipw.Dropdown(description=t("trekker.bekijk_concept"), options=[], style=style)
+        self.shared_dropdown.add_class("pc-shared-drafts")
+        self.shared_canvas = CanvasView(None, t)
+        self.shared_dropdown.observe(guard(self._on_shared_pick), "value")
+        children += [
+            ipw.HTML(subtitle_html(t("trekker.gedeelde_concepten"))),
+            self.shared_dropdown,
+            self.shared_canvas,
+        ]
+        self.children = children
+        self.refresh()
+        self._stop = threading.Event()
+        self._poller = threading.Thread(target=self._poll, daemon=True)
+        self._poller.start()
+
+    # ---------------------------------------------------------------- data
+    def refresh(self) -> None:
+        """Reload partners, statuses and the list of shared drafts from the store."""
+        t = self.t
+        statuses = self.session.draft_statuses()
+        self.status_table.value = status_table_html(statuses, t)
+        shared = [
+            (f"{s.partner.name} ({s.partner.organisation})" if s.partner.organisation else s.partner.name, s.partner.id)
+            for s in statuses
+            if s.shared
+        ]
+        if [o for o in self.shared_dropdown.options] != shared:
+            current = self.shared_dropdown.value
+            self.shared_dropdown.options = shared
+            ids = [v for _, v in shared]
+            self.shared_dropdown.value = current if current in ids else (ids[0] if ids else None)
+        if self.session.role == "trekker":
+            options = [(p.name, p.id) for p in self.session.partners()]
+            if list(self.manage_dropdown.options) != options:
+                current = self.manage_dropdown.value
+                self.manage_dropdown.options = options
+                ids = [v for _, v in options]
+                self.manage_dropdown.value = current if current in ids else (ids[0] if ids else None)
+        self._show_shared()
+
+    def _poll(self) -> None:
+        while not self._stop.wait(REFRESH_SECONDS):
+            try:
+                self.refresh()
+            except StoreUnavailable:
+                continue
+            except Exception:  # noqa: BLE001 - a background refresh must never surface a traceback
+                return
+
+    def close(self) -> None:
+        """Stop the background refresh and close the widgets."""
+        self._stop.set()
+        super().close()
+
+    def _show_shared(self) -> None:
+        pid = self.shared_dropdown.value
+        if not pid:
+            self.shared_canvas.case = None
+            return
+        partner = next((p for p in self.session.partners(include_removed=True) if p.id == pid), None)
+        loaded = self.session.draft_of(pid)
+        self.shared_canvas.case = loaded.draft.as_case(partner.name if partner else "")
+
+    def _add_link(self, label: str, url: str, note: str = "") -> None:
+        self._new_links.insert(0, link_html(label, url, self.t, note=note))
+        self.links.value = "".join(self._new_links)
+
+    # ------------------------------------------------------------ handlers
+    def _on_shared_pick(self, _change=None) -> None:
+        self._show_shared()
+
+    def _on_add_partner(self, _b=None) -> None:
+        t = self.t
+        name = self.partner_name.value.strip()
+        if not name:
+            self.chapter.status.show(t("trekker.naam_nodig"), "warning")
+            return
+        try:
+            partner, token = self.session.add_partner(
+                name, self.partner_organisation.value.strip(), self.partner_role.value.strip()
+            )
+        except InvalidInput:
+            self.chapter.status.show(t("trekker.ongeldig"), "warning")
+            return
+        self._add_link(
+            t("links.partner", naam=partner.name), chapter_url(NOTEBOOK, token, t.lang), note=t("links.partner_uitleg")
+        )
+        self.partner_name.value = self.partner_organisation.value = self.partner_role.value = ""
+        self.chapter.status.show(t("trekker.toegevoegd", naam=partner.name), "info")
+        self.refresh()
+
+    def _selected_partner(self):
+        pid = self.manage_dropdown.value
+        return next((p for p in self.session.partners() if p.id == pid), None)
+
+    def _on_relink(self, _b=None) -> None:
+        partner = self._selected_partner()
+        if partner is None:
+            return
+        token = self.session.new_partner_link(partner.id)
+        t = self.t
+        self._add_link(
+            t("links.partner", naam=partner.name), chapter_url(NOTEBOOK, token, t.lang), note=t("links.oude_vervalt")
+        )
+
+    def _on_remove(self, _b=None) -> None:
+        t = self.t
+        partner = self._selected_partner()
+        if partner is None:
+            return
+        if self._confirm_remove != partner.id:
+            self._confirm_remove = partner.id
+            self.remove_button.description = t("trekker.verwijder_zeker")
+            self.chapter.status.show(t("trekker.verwijder_uitleg", naam=partner.name), "warning")
+            return
+        self._confirm_remove = None
+        self.remove_button.description = t("trekker.verwijder")
+        self.session.remove_partner(partner.id)
+        self.chapter.status.show(t("trekker.verwijderd", naam=partner.name), "info")
+        self.refresh()
+
+    def _on_viewer(self, _b=None) -> None:
+        t = self.t
+        token = self.session.new_viewer_link()
+        self._add_link(t("links.kijker"), chapter_url(NOTEBOOK, token, t.lang), note=t("links.kijker_uitleg"))
+
+    def _on_trekker_link(self, _b=None) -> None:
+        t = self.t
+        token = self.session.new_trekker_link()
+        self._add_link(t("links.trekker"), chapter_url(NOTEBOOK, token, t.lang), note=t("links.trekker_nieuw"))
+
+
+class ZelfInvullenChapter(ipw.VBox):
+    """Steps 1–2 of the publication's "Hoe nu verder?": start, invite, fill in your own draft.
+
+    Args:
+        context: page context (language, secret link); default read from the page's address.
+
+    Public attributes (for tests): ``status``, ``body`` (the panel shown: :class:`StartPanel`,
+    :class:`OverviewPanel` or :class:`~purposecase.ui.draft.DraftEditor`), ``session``.
+    """
+
+    def __init__(self, context: PageContext | None = None) -> None:
+        super().__init__()
+        self.add_class("pc-chapter")
+        self.context = context or PageContext.from_query()
+        t = self.t = Translator(self.context.lang)
+        self.status = StatusLine()
+        self.session: WorkspaceSession | None = None
+        self.header = ipw.HTML(header_html(t("zelf.titel"), t("zelf.intro")))
+        self.workspace_line = ipw.HTML()
+        self.body: ipw.Widget = ipw.VBox()
+        self.children = [style_widget(), self.header, self.workspace_line, self.status, self.body]
+        try:
+            self._open()
+        except Exception:  # noqa: BLE001 - never a traceback on the page
+            import logging
+            import traceback
+
+            logging.getLogger("purposecase.ui").error("opening the chapter failed:\n%s", traceback.format_exc())
+            self.status.show(t("fout.onverwacht"), "error")
+
+    def _open(self) -> None:
+        t = self.t
+        token = self.context.sleutel
+        if not token:
+            self._set_body(StartPanel(self))
+            return
+        try:
+            session = open_workspace(token)
+        except RevokedToken:
+            self.status.show(t("toegang.ingetrokken"), "error")
+            self._set_body(StartPanel(self))
+            return
+        except AccessError:
+            self.status.show(t("toegang.onbekend"), "error")
+            self._set_body(StartPanel(self))
+            return
+        except StoreUnavailable:
+            self.status.show(t("opslag.onbereikbaar"), "error")
+            return
+        self.show_session(session)
+
+    def show_session(self, session: WorkspaceSession, new_trekker_token: str | None = None) -> None:
+        """Show the panel for ``session``'s role (after opening a link or starting a workspace)."""
+        t = self.t
+        self.session = session
+        workspace = session.workspace()
+        role = t(f"rol.{session.role}")
+        me = session.me()
+        who = f" · {me.name}" if me else ""
+        self.workspace_line.value = (
+            f'<p class="pc-workspace-line"><span class="pc-workspace-name">{esc(workspace.name)}</span> · '
+            f'<span class="pc-role">{esc(t("zelf.jouw_rol", rol=role))}</span>{esc(who)}</p>'
+        )
+        if session.role == "partner":
+            self._set_body(DraftEditor(session, t))
+        else:
+            self._set_body(OverviewPanel(self, session, new_trekker_token))
+
+    def _set_body(self, body: ipw.Widget) -> None:
+        old = self.body
+        self.body = body
+        self.children = [*self.children[:-1], body]
+        if old is not body and hasattr(old, "close"):
+            try:
+                old.close()
+            except StoreError:
+                pass

@@ -1,0 +1,378 @@
+"""A workspace as one role sees it: permissions over the store (DESIGN.md §4).
+
+:class:`WorkspaceSession` is what a page (or a notebook user) gets from a
+secret link. Every write checks the session's role here, on the server side,
+so a hidden or disabled widget cannot be used to write anyway:
+
+- trekker: manages partners and links, sees every *shared* draft, never
+  another partner's private draft;
+- partner: reads and writes only their own draft, marks it ready to share;
+- viewer: reads what the trekker sees, writes nothing.
+
+No ipywidgets here; pandas only inside :meth:`WorkspaceSession.frames`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from .model import PartnerDraft
+from .store import (
+    Access,
+    Document,
+    InvalidInput,
+    Partner,
+    Revision,
+    RevisionInfo,
+    Store,
+    StoreError,
+    Workspace,
+    open_store,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+DRAFT = "draft"
+META = "meta"
+PRIVATE = "prive"
+SHARED = "gedeeld"
+
+
+class Forbidden(StoreError):
+    """The session's role may not do this (e.g. a viewer saving, a partner reading another's draft)."""
+
+    code = "forbidden"
+
+
+@dataclass(frozen=True)
+class DraftStatus:
+    """Where one partner stands with their own draft (step 2).
+
+    Attributes:
+        partner: the partner.
+        state: ``"prive"`` or ``"gedeeld"`` (ready to share).
+        revisions: number of saved revisions (0 = not started).
+        filled: pieces with at least one item (0–11); ``None`` when the draft is private
+            and the viewer may not see it.
+        complete: own intenties and inbreng filled in; ``None`` as for ``filled``.
+        saved_at: time of the last save (UTC), or ``None``.
+    """
+
+    partner: Partner
+    state: str
+    revisions: int
+    filled: int | None
+    complete: bool | None
+    saved_at: datetime | None
+
+    @property
+    def shared(self) -> bool:
+        """Return whether the partner marked the draft ready to share."""
+        return self.state == SHARED
+
+
+@dataclass(frozen=True)
+class LoadedDraft:
+    """A draft with the revision it was loaded from (the ``base`` of the next save)."""
+
+    document: Document
+    draft: PartnerDraft
+    base: int
+
+
+def create_workspace(
+    name: str, *, inspiration: str | None = None, store: Store | None = None
+) -> tuple[WorkspaceSession, str]:
+    """Start a workspace (step 1) and return the trekker's session and secret token.
+
+    Args:
+        name: the collaboration's name, 1–200 characters.
+        inspiration: optional slug of a publication case shown as inspiration.
+        store: the store (default :func:`purposecase.store.open_store`).
+
+    Raises:
+        InvalidInput: for an empty or too long name.
+        StoreUnavailable: if the database cannot be reached.
+    """
+    store = store or open_store()
+    workspace, token = store.create_workspace(name)
+    session = WorkspaceSession(store, store.resolve(token))
+    if inspiration:
+        session.set_inspiration(inspiration)
+    return session, token
+
+
+def open_workspace(token: str, *, store: Store | None = None) -> WorkspaceSession:
+    """Open the workspace a secret link names (for pages and notebook users).
+
+    Example:
+        >>> ws = purposecase.open_workspace("…token from the link…")  # doctest: +SKIP
+        >>> ws.frames()["concepten"]  # doctest: +SKIP
+
+    Raises:
+        InvalidToken: for an unknown token.
+        RevokedToken: for a revoked token.
+        StoreUnavailable: if the database cannot be reached.
+    """
+    store = store or open_store()
+    return WorkspaceSession(store, store.resolve(token))
+
+
+class WorkspaceSession:
+    """One role's view of one workspace; every method checks the role first."""
+
+    def __init__(self, store: Store, access: Access) -> None:
+        self.store = store
+        self.access = access
+
+    # ------------------------------------------------------------- identity
+    @property
+    def role(self) -> str:
+        """Return ``"trekker"``, ``"partner"`` or ``"viewer"``."""
+        return self.access.role
+
+    @property
+    def workspace_id(self) -> str:
+        """Return the workspace id (not a secret)."""
+        return self.access.workspace_id
+
+    @property
+    def author(self) -> str:
+        """Return the author label of this session's saves (``"trekker"`` or the partner id)."""
+        return self.access.partner_id if self.role == "partner" else self.role  # type: ignore[return-value]
+
+    def workspace(self) -> Workspace:
+        """Return the workspace record."""
+        return self.store.workspace(self.workspace_id)
+
+    def me(self) -> Partner | None:
+        """Return the session's partner (role partner), else ``None``."""
+        if self.role != "partner":
+            return None
+        return next(
+            p
+            for p in self.store.list_partners(self.workspace_id, include_removed=True)
+            if p.id == self.access.partner_id
+        )
+
+    def _require(self, *roles: str) -> None:
+        if self.role not in roles:
+            raise Forbidden(f"role {self.role!r} may not do this; needs {' or '.join(roles)}")
+
+    # ------------------------------------------------------------ partners
+    def partners(self, include_removed: bool = False) -> list[Partner]:
+        """Return the workspace's partners (every role may see who takes part)."""
+        return self.store.list_partners(self.workspace_id, include_removed=include_removed)
+
+    def add_partner(self, name: str, organisation: str, role: str = "") -> tuple[Partner, str]:
+        """Add a partner and return it with their personal secret token (trekker only).
+
+        Raises:
+            Forbidden: for other roles.
+            InvalidInput: for an empty or too long name.
+        """
+        self._require("trekker")
+        return self.store.add_partner(self.workspace_id, name, organisation, role)
+
+    def remove_partner(self, partner_id: str) -> Partner:
+        """Remove a partner: their links stop working, their drafts stay (trekker only)."""
+        self._require("trekker")
+        return self.store.remove_partner(self.workspace_id, partner_id)
+
+    def new_partner_link(self, partner_id: str) -> str:
+        """Issue a new link for a partner; their old links stop working at once (trekker only)."""
+        self._require("trekker")
+        return self.store.reissue(self.workspace_id, "partner", partner_id)
+
+    def new_trekker_link(self) -> str:
+        """Issue a new trekker link; every older trekker link stops working (trekker only)."""
+        self._require("trekker")
+        return self.store.reissue(self.workspace_id, "trekker")
+
+    def new_viewer_link(self) -> str:
+        """Issue a new read-only link, replacing the previous viewer links (trekker only)."""
+        self._require("trekker")
+        return self.store.reissue(self.workspace_id, "viewer")
+
+    # ---------------------------------------------------------------- meta
+    def meta(self) -> dict[str, Any]:
+        """Return the workspace settings (e.g. ``{"inspiratie": slug}``)."""
+        doc = self.store.document(self.workspace_id, META)
+        head = self.store.load(doc.id)
+        return dict(head.content) if head else {}
+
+    def set_inspiration(self, slug: str | None) -> None:
+        """Set (or clear) the publication case shown as inspiration (trekker only)."""
+        self._require("trekker")
+        doc = self.store.document(self.workspace_id, META)
+        head = self.store.load(doc.id)
+        content = dict(head.content) if head else {}
+        content["inspiratie"] = slug
+        self.store.save(doc.id, content, base=head.number if head else 0, author=self.author)
+
+    # -------------------------------------------------------------- drafts
+    def _draft_document(self, partner_id: str) -> Document:
+        return self.store.document(self.workspace_id, DRAFT, partner_id)
+
+    def _may_read_draft(self, doc: Document) -> bool:
+        if self.role == "partner":
+            return doc.partner_id == self.access.partner_id
+        return doc.state == SHARED
+
+    def my_draft(self) -> LoadedDraft:
+        """Return the session partner's own draft and its head revision number (partner only)."""
+        self._require("partner")
+        doc = self._draft_document(self.access.partner_id)  # type: ignore[arg-type]
+        head = self.store.load(doc.id)
+        draft = PartnerDraft.from_content(head.content if head else None, source=f"draft {doc.id}")
+        return LoadedDraft(doc, draft, head.number if head else 0)
+
+    def save_my_draft(self, draft: PartnerDraft, *, base: int, note: str | None = None) -> Revision:
+        """Save the partner's own draft as a new revision.
+
+        Raises:
+            Forbidden: unless the session is the draft's partner.
+            ConflictError: if the draft was saved elsewhere after ``base`` (another tab);
+                the error carries their version.
+            StoreUnavailable: if the database stays unreachable (keep the text, retry).
+        """
+        self._require("partner")
+        doc = self._draft_document(self.access.partner_id)  # type: ignore[arg-type]
+        return self.store.save(doc.id, draft.to_content(), base=base, author=self.author, note=note)
+
+    def set_my_draft_shared(self, shared: bool) -> Document:
+        """Mark the own draft ready to share (``True``) or private again (partner only).
+
+        Raises:
+            Forbidden: for other roles.
+            InvalidInput: (code ``draft_incomplete``) when sharing a draft without own
+                intenties and inbreng (publication, "Hoe nu verder?" step 2).
+        """
+        self._require("partner")
+        loaded = self.my_draft()
+        if shared and not loaded.draft.is_complete():
+            raise InvalidInput("draft_incomplete", "own intenties and inbreng are needed before sharing")
+        return self.store.set_state(loaded.document.id, SHARED if shared else PRIVATE)
+
+    def draft_of(self, partner_id: str) -> LoadedDraft:
+        """Return a partner's draft if this session may read it.
+
+        Raises:
+            Forbidden: for another partner's draft, or a private draft seen by
+                trekker or viewer.
+        """
+        doc = self._draft_document(partner_id)
+        if not self._may_read_draft(doc):
+            raise Forbidden("this draft is private to its partner")
+        head = self.store.load(doc.id)
+        draft = PartnerDraft.from_content(head.content if head else None, source=f"draft {doc.id}")
+        return LoadedDraft(doc, draft, head.number if head else 0)
+
+    def draft_statuses(self) -> list[DraftStatus]:
+        """Return every partner's draft status (trekker and viewer; a partner sees only their own).
+
+        Contents of private drafts stay hidden: ``filled`` and ``complete`` are
+        ``None`` for them unless the session is that partner.
+        """
+        partners = self.partners()
+        if self.role == "partner":
+            partners = [p for p in partners if p.id == self.access.partner_id]
+        docs = {d.partner_id: d for d in self.store.documents(self.workspace_id, DRAFT)}
+        out = []
+        for partner in partners:
+            doc = docs.get(partner.id)
+            if doc is None or doc.head == 0:
+                out.append(DraftStatus(partner, doc.state if doc else PRIVATE, 0, 0, False, None))
+                continue
+            head = self.store.load(doc.id)
+            readable = self._may_read_draft(doc)
+            draft = PartnerDraft.from_content(head.content) if readable and head else None
+            out.append(
+                DraftStatus(
+                    partner,
+                    doc.state,
+                    doc.head,
+                    draft.filled() if draft else None,
+                    draft.is_complete() if draft else None,
+                    head.created_at if head else None,
+                )
+            )
+        return out
+
+    def shared_drafts(self) -> list[tuple[Partner, PartnerDraft]]:
+        """Return the drafts marked ready to share, with their partners (any role)."""
+        return [
+            (s.partner, self.draft_of(s.partner.id).draft)
+            for s in self.draft_statuses()
+            if s.shared and (self.role != "partner" or s.partner.id == self.access.partner_id)
+        ]
+
+    # ------------------------------------------------------------- history
+    def history(self, document: Document) -> list[RevisionInfo]:
+        """Return a readable document's revisions, newest first."""
+        self._check_readable(document)
+        return self.store.history(document.id)
+
+    def revision(self, document: Document, number: int) -> Revision:
+        """Return one revision of a readable document."""
+        self._check_readable(document)
+        return self.store.revision(document.id, number)
+
+    def restore_my_draft(self, number: int, *, base: int) -> Revision:
+        """Restore an older revision of the own draft as a new revision (partner only).
+
+        Raises:
+            ConflictError: if the draft was saved elsewhere after ``base``.
+        """
+        self._require("partner")
+        doc = self._draft_document(self.access.partner_id)  # type: ignore[arg-type]
+        return self.store.restore(doc.id, number, base=base, author=self.author)
+
+    def _check_readable(self, document: Document) -> None:
+        if document.workspace_id != self.workspace_id:
+            raise Forbidden("document of another workspace")
+        if document.kind == DRAFT and not self._may_read_draft(document):
+            raise Forbidden("this draft is private to its partner")
+
+    def author_label(self, author: str) -> str:
+        """Return a display name for a revision's ``author`` (partner name, or the role)."""
+        for partner in self.partners(include_removed=True):
+            if partner.id == author:
+                return partner.name
+        return author
+
+    # -------------------------------------------------------------- pandas
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Return pandas DataFrames for notebook users.
+
+        Returns:
+            ``{"partners": name, organisation, role, active;
+            "concepten": partner, piece, item, kind — one row per item of every
+            draft this session may read}``.
+        """
+        import pandas as pd
+
+        partners = pd.DataFrame(
+            [
+                {"partner_id": p.id, "name": p.name, "organisation": p.organisation, "role": p.role, "active": p.active}
+                for p in self.partners(include_removed=True)
+            ],
+            columns=["partner_id", "name", "organisation", "role", "active"],
+        )
+        rows = []
+        readable: list[tuple[Partner, PartnerDraft]] = []
+        if self.role == "partner":
+            me = self.me()
+            if me is not None:
+                readable.append((me, self.my_draft().draft))
+        else:
+            readable = self.shared_drafts()
+        for partner, draft in readable:
+            for key, items in draft.pieces.items():
+                for item in items:
+                    rows.append({"partner": partner.name, "piece": key, "item": item.text, "kind": item.kind})
+        drafts = pd.DataFrame(rows, columns=["partner", "piece", "item", "kind"])
+        return {"partners": partners, "concepten": drafts}
