@@ -24,6 +24,24 @@ WEBSOCKET_MAX_BYTES = 16 * 1024 * 1024
 """Tornado's websocket message limit for uploads (DESIGN.md §5): 16 MiB."""
 
 
+TEMPLATE = "werkboek"
+"""Our Voilà template (``purposecase/share/jupyter/voila/templates/werkboek``), based on ``lab``."""
+
+
+def voila_env() -> dict[str, str]:
+    """Return the environment additions Voilà needs to find the workbook's template.
+
+    ``JUPYTER_PATH`` gets the package's ``share/jupyter`` folder prepended.
+    """
+    import os
+
+    from .paths import PACKAGE_DIR
+
+    share = str(PACKAGE_DIR / "share" / "jupyter")
+    current = os.environ.get("JUPYTER_PATH", "")
+    return {"JUPYTER_PATH": share + (os.pathsep + current if current else "")}
+
+
 def voila_argv(
     *,
     port: int = DEFAULT_PORT,
@@ -51,6 +69,7 @@ def voila_argv(
         f"--port={port}",
         f"--Voila.ip={ip}",
         f"--Voila.base_url={base_url}",
+        f"--template={TEMPLATE}",
         "--VoilaConfiguration.show_tracebacks=False",
         # The page's beforeunload beacon posts /voila/api/shutdown/<id> with the
         # _xsrf cookie, which voila 0.5.13 never sets, so the POST is refused
@@ -77,6 +96,7 @@ def serve(args: argparse.Namespace) -> int:
     """Run Voilà in the foreground until interrupted; return its exit code."""
     home = data_home()
     os.environ["PURPOSECASE_HOME"] = str(home)
+    os.environ.update(voila_env())
     argv = voila_argv(port=args.port, ip=args.ip, preheat=args.preheat, open_browser=args.open)
     url = f"http://{args.ip}:{args.port}/voila/render/{START_CHAPTER}"
     print(f"Purpose Case werkboek: open {url}", flush=True)

@@ -284,6 +284,109 @@ class PartnerDraft(Record):
         return PurposeCase(slug=slug, title=title, pieces=self.pieces)
 
 
+PieceStatus = Literal["leeg", "in_bespreking", "akkoord"]
+"""Progress of a piece in the shared case: empty, in discussion, agreed (issue: step 3)."""
+
+
+class SharedItem(Item):
+    """An item of the shared Purpose Case, with where it came from.
+
+    Attributes:
+        id: stable short id (reactions and links to the item refer to it).
+        origin: partner ids whose drafts held this text (adopted or merged);
+            empty for an item the trekker wrote directly.
+        origin_names: the partners' display names at adoption time, kept so the
+            origin stays readable after a partner is removed.
+    """
+
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
+    origin: list[ShortText] = Field(default_factory=list)
+    origin_names: list[ShortText] = Field(default_factory=list)
+
+
+def _empty_status() -> dict[str, str]:
+    return {key: "leeg" for key in PIECE_KEYS}
+
+
+class CheckSetAside(Record):
+    """A quality check the trekker set aside, with the reason (stored, shown in the checklist)."""
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+    by: ShortText = "trekker"
+
+
+class SharedCase(Record):
+    """The collaboration's shared Purpose Case (step 3), stored as a ``shared_case`` document.
+
+    Attributes:
+        schema: content schema version (1).
+        pieces: all eleven piece keys → list of :class:`SharedItem`.
+        agreed: piece key → ``True`` once the partners agreed on the piece.
+        set_aside: check id → :class:`CheckSetAside` for checks the trekker set aside.
+    """
+
+    schema_: Literal[1] = Field(1, alias="schema")
+    pieces: dict[PieceKey, list[SharedItem]] = Field(default_factory=_empty_pieces)
+    agreed: dict[PieceKey, bool] = Field(default_factory=dict)
+    set_aside: dict[Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,60}$")], CheckSetAside] = Field(
+        default_factory=dict
+    )
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    _check_pieces = field_validator("pieces")(PurposeCase._all_eleven.__func__)
+
+    def items(self, key: str) -> list[SharedItem]:
+        """Return the items of piece ``key``."""
+        return self.pieces[key]  # type: ignore[index]
+
+    def status(self, key: str) -> PieceStatus:
+        """Return ``"akkoord"`` (agreed), ``"in_bespreking"`` (items, not agreed) or ``"leeg"``."""
+        if self.agreed.get(key):  # type: ignore[call-overload]
+            return "akkoord"
+        return "in_bespreking" if self.pieces[key] else "leeg"  # type: ignore[index]
+
+    def to_content(self) -> dict[str, Any]:
+        """Return the JSON content stored in the ``shared_case`` document."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    @classmethod
+    def from_content(cls, content: dict[str, Any] | None, *, source: str = "<shared case>") -> SharedCase:
+        """Validate stored content (``None`` gives an empty shared case).
+
+        Raises:
+            CaseFileError: if the content does not fit the schema.
+        """
+        if not content:
+            return cls()
+        try:
+            return cls.model_validate(content)
+        except ValidationError as exc:
+            raise CaseFileError.from_validation(source, exc) from None
+
+    def as_case(self, title: str, *, slug: str = "gedeelde-case", **meta: Any) -> PurposeCase:
+        """Return a plain :class:`PurposeCase` (for the canvas and the exports).
+
+        An item written by exactly one partner's draft carries that partner's
+        name as ``partner`` where the piece is first-person (intenties, inbreng);
+        other items carry no partner label.
+        """
+        from .pieces import get_piece
+
+        pieces = {}
+        for key, items in self.pieces.items():
+            first_person = get_piece(key).first_person
+            pieces[key] = [
+                Item(
+                    text=i.text,
+                    kind=i.kind,
+                    partner=i.partner or (i.origin_names[0] if first_person and len(i.origin_names) == 1 else None),
+                )
+                for i in items
+            ]
+        return PurposeCase(slug=slug, title=title, pieces=pieces, **meta)
+
+
 def load_yaml_text(text: str, *, source: str = "<yaml>") -> Any:
     """Parse YAML safely (no Python tags).
 

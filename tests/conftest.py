@@ -45,12 +45,12 @@ class VoilaServer:
     """A Voilà server started with the same settings as ``purposecase serve``."""
 
     def __init__(self, home: Path, notebooks: Path | None = None, preheat: bool = False):
-        from purposecase.cli import voila_argv
+        from purposecase.cli import voila_argv, voila_env
 
         self.port = free_port()
         self.preheat = preheat
         self.home = home
-        env = dict(os.environ, PURPOSECASE_HOME=str(home))
+        env = dict(os.environ, PURPOSECASE_HOME=str(home), **voila_env())
         if notebooks is not None:
             env["PURPOSECASE_NOTEBOOKS"] = str(notebooks)
         env.pop("QUERY_STRING", None)

@@ -58,9 +58,15 @@ def test_dynamic_keys_cover_their_data():
             assert f"soort.{kind}" in keys
 
 
+def write(folder, lang, name, data):
+    (folder / lang).mkdir(parents=True, exist_ok=True)
+    (folder / lang / name).write_text(json.dumps(data), encoding="utf-8")
+
+
 def test_fallback_to_dutch_key_by_key(tmp_path):
-    (tmp_path / "nl.json").write_text(json.dumps({"a.b": "Nederlands", "a.c": "Hallo {naam}"}), encoding="utf-8")
-    (tmp_path / "en.json").write_text(json.dumps({"a.b": "English"}), encoding="utf-8")
+    write(tmp_path, "nl", "a.json", {"a.b": "Nederlands"})
+    write(tmp_path, "nl", "b.json", {"a.c": "Hallo {naam}"})
+    write(tmp_path, "en", "a.json", {"a.b": "English"})
     t = Translator("en", directory=tmp_path)
     assert t("a.b") == "English"
     assert t("a.c", naam="Ans") == "Hallo Ans"
@@ -69,8 +75,22 @@ def test_fallback_to_dutch_key_by_key(tmp_path):
 
 
 def test_missing_language_file_falls_back(tmp_path):
-    (tmp_path / "nl.json").write_text(json.dumps({"a.b": "Nederlands"}), encoding="utf-8")
+    write(tmp_path, "nl", "a.json", {"a.b": "Nederlands"})
     assert Translator("en", directory=tmp_path)("a.b") == "Nederlands"
+
+
+def test_a_key_in_two_files_is_refused(tmp_path):
+    write(tmp_path, "nl", "a.json", {"a.b": "een"})
+    write(tmp_path, "nl", "b.json", {"a.b": "twee"})
+    with pytest.raises(ValueError, match="a.b"):
+        Translator("nl", directory=tmp_path)
+
+
+def test_same_files_in_both_languages():
+    from purposecase.messages import _DIR
+
+    names = [sorted(p.name for p in (_DIR / lang).glob("*.json")) for lang in LANGUAGES]
+    assert names[0] == names[1]
 
 
 @pytest.mark.parametrize(

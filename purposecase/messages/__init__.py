@@ -1,8 +1,10 @@
-"""User-facing text per language: ``messages/<lang>.json``, Dutch by default.
+"""User-facing text per language: ``messages/<lang>/*.json``, Dutch by default.
 
-Pattern after sepal_ui's translator: one JSON file per language, read once; a
-key missing in a language falls back to the Dutch text key by key; a key
-missing everywhere raises ``KeyError`` (a typo fails at once in tests).
+Pattern after sepal_ui's translator: one folder per language holding one JSON
+file per part of the workbook (``voorbeelden.json``, ``zelf_invullen.json`` …),
+merged and read once; a key may live in only one file. A key missing in a
+language falls back to the Dutch text key by key; a key missing everywhere
+raises ``KeyError`` (a typo fails at once in tests).
 """
 
 from __future__ import annotations
@@ -24,17 +26,26 @@ def normalise_lang(lang: str | None) -> str:
 
 @cache
 def load_messages(lang: str, directory: str | None = None) -> dict[str, str]:
-    """Return the flat key → text mapping of one language file.
+    """Return the flat key → text mapping of one language (all files of its folder merged).
 
     Raises:
-        FileNotFoundError: if the language file does not exist.
-        ValueError: if the file is not a JSON object of strings.
+        FileNotFoundError: if the language folder does not exist or is empty.
+        ValueError: if a file is not a JSON object of strings, or a key is in two files.
     """
-    path = Path(directory or _DIR) / f"{lang}.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        raise ValueError(f"{path}: expected a JSON object of strings")
-    return data
+    folder = Path(directory or _DIR) / lang
+    files = sorted(folder.glob("*.json"))
+    if not files:
+        raise FileNotFoundError(f"no message files in {folder}")
+    merged: dict[str, str] = {}
+    for path in files:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+            raise ValueError(f"{path}: expected a JSON object of strings")
+        twice = merged.keys() & data.keys()
+        if twice:
+            raise ValueError(f"{path}: key(s) already defined in another file: {', '.join(sorted(twice))}")
+        merged.update(data)
+    return merged
 
 
 class Translator:
