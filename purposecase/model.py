@@ -297,11 +297,14 @@ class SharedItem(Item):
             empty for an item the trekker wrote directly.
         origin_names: the partners' display names at adoption time, kept so the
             origin stays readable after a partner is removed.
+        voor: partner ids this item benefits (for ``opbrengsten`` and ``waarde``:
+            what the partner gets, the "take" of give and take).
     """
 
     id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
     origin: list[ShortText] = Field(default_factory=list)
     origin_names: list[ShortText] = Field(default_factory=list)
+    voor: list[ShortText] = Field(default_factory=list)
 
 
 def _empty_status() -> dict[str, str]:

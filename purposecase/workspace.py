@@ -14,13 +14,15 @@ No ipywidgets here; pandas only inside :meth:`WorkspaceSession.frames`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .model import PartnerDraft
+from .model import PartnerDraft, SharedCase
 from .store import (
     Access,
+    ConflictError,
     Document,
     InvalidInput,
     Partner,
@@ -37,6 +39,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 DRAFT = "draft"
 META = "meta"
+SHARED_CASE = "shared_case"
+REACTIONS = "reactions"
+MAX_COMMENT = 500
 PRIVATE = "prive"
 SHARED = "gedeeld"
 
@@ -80,6 +85,15 @@ class LoadedDraft:
 
     document: Document
     draft: PartnerDraft
+    base: int
+
+
+@dataclass(frozen=True)
+class LoadedShared:
+    """The shared case with the revision it was loaded from (the ``base`` of the next save)."""
+
+    document: Document
+    shared: SharedCase
     base: int
 
 
@@ -376,3 +390,263 @@ class WorkspaceSession:
                     rows.append({"partner": partner.name, "piece": key, "item": item.text, "kind": item.kind})
         drafts = pd.DataFrame(rows, columns=["partner", "piece", "item", "kind"])
         return {"partners": partners, "concepten": drafts}
+
+    # ----------------------------------------------------------------- SDGs
+    def meta_revision(self) -> tuple[dict[str, Any], int]:
+        """Return the workspace settings and the revision they come from (the ``base`` of the next save)."""
+        doc = self.store.document(self.workspace_id, META)
+        head = self.store.load(doc.id)
+        return (dict(head.content) if head else {}), (head.number if head else 0)
+
+    def sdgs(self) -> list[int]:
+        """Return the SDG numbers (1–17) the collaboration works on, sorted (every role may read them).
+
+        A stored value that is not a valid list reads as ``[]``.
+        """
+        from .sdgs import normalise_sdgs
+
+        value = self.meta().get("sdgs") or []
+        try:
+            return normalise_sdgs(value if isinstance(value, list) else [])
+        except ValueError:
+            return []
+
+    def set_sdgs(self, numbers: list[int], *, base: int) -> Revision:
+        """Store the SDG numbers the collaboration works on in the ``meta`` document (trekker only).
+
+        The other settings in ``meta`` are kept. Source of the goals: the UN 2030
+        Agenda (2015), as the publication's chapter "Een andere kijk op
+        waardecreatie" introduces them.
+
+        Args:
+            numbers: goal numbers 1–17 (duplicates are dropped, the list is sorted).
+            base: the ``meta`` revision the choice started from (see :meth:`meta_revision`).
+
+        Raises:
+            Forbidden: for partners and viewers.
+            ValueError: for a number outside 1–17.
+            ConflictError: if the settings were saved after ``base``; the error carries theirs.
+        """
+        from .sdgs import normalise_sdgs
+
+        self._require("trekker")
+        chosen = normalise_sdgs(numbers)
+        doc = self.store.document(self.workspace_id, META)
+        head = self.store.load(doc.id)
+        current = head.number if head else 0
+        if base > current:
+            raise InvalidInput("invalid_base", f"base {base} is ahead of the settings' revision {current}")
+        if base < current:
+            # Someone saved the settings after this page loaded them: never overwrite silently.
+            raise ConflictError(doc.id, base, head)  # type: ignore[arg-type]
+        content = dict(head.content) if head else {}
+        content["sdgs"] = chosen
+        return self.store.save(doc.id, content, base=base, author=self.author, note="sdgs")
+
+    # ------------------------------------------------- shared case (step 3)
+    def shared_document(self) -> Document:
+        """Return the workspace's ``shared_case`` document (created empty when missing)."""
+        return self.store.document(self.workspace_id, SHARED_CASE)
+
+    def shared_case(self) -> LoadedShared:
+        """Return the shared Purpose Case and the revision it was loaded from (every role may read it)."""
+        doc = self.shared_document()
+        head = self.store.load(doc.id)
+        shared = SharedCase.from_content(head.content if head else None, source=f"shared case {doc.id}")
+        return LoadedShared(doc, shared, head.number if head else 0)
+
+    def update_shared(self, operation: Callable[[SharedCase], SharedCase], *, attempts: int = 5) -> LoadedShared:
+        """Apply ``operation`` to the shared case and save it (trekker only).
+
+        The operation is a pure ``SharedCase → SharedCase`` function (see
+        :mod:`purposecase.puzzle`). When someone saved in between (another
+        trekker tab), it is re-applied on the newer version, so no adoption is
+        lost; after ``attempts`` conflicts in a row :class:`ConflictError` is raised.
+
+        Args:
+            operation: the change; applied to the newest saved version.
+            attempts: how often to re-apply on a newer version.
+
+        Raises:
+            Forbidden: for other roles.
+            ConflictError: when the document keeps moving.
+            StoreUnavailable: if the database stays unreachable.
+        """
+        self._require("trekker")
+        loaded = self.shared_case()
+        for _ in range(attempts):
+            new = operation(loaded.shared)
+            if new == loaded.shared:
+                return loaded
+            try:
+                rev = self.store.save(loaded.document.id, new.to_content(), base=loaded.base, author=self.author)
+            except ConflictError as exc:
+                loaded = LoadedShared(loaded.document, SharedCase.from_content(exc.theirs.content), exc.theirs.number)
+                continue
+            return LoadedShared(loaded.document, new, rev.number)
+        raise ConflictError(loaded.document.id, loaded.base, self.store.load(loaded.document.id))  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------ reactions
+    def reactions(self) -> dict[str, dict[str, dict[str, str]]]:
+        """Return every partner's reactions: ``{partner_id: {item_id: {"soort", "opmerking"}}}``.
+
+        The trekker and viewer see all reactions; a partner sees all too (reactions
+        are part of the shared discussion, not private drafts).
+        """
+        out: dict[str, dict[str, dict[str, str]]] = {}
+        for doc in self.store.documents(self.workspace_id, REACTIONS):
+            head = self.store.load(doc.id)
+            if head and doc.partner_id:
+                out[doc.partner_id] = dict(head.content.get("items", {}))
+        return out
+
+    def react(self, item_id: str, soort: str | None, opmerking: str = "") -> None:
+        """Store (or clear, with ``soort=None``) the partner's reaction to a shared item (partner only).
+
+        Args:
+            item_id: the shared item's id.
+            soort: ``"eens"`` (agree) or ``"vraag"`` (question), or ``None`` to remove.
+            opmerking: a short comment, at most 500 characters.
+
+        Raises:
+            Forbidden: for other roles.
+            InvalidInput: for another ``soort`` or a longer comment.
+        """
+        self._require("partner")
+        if soort not in (None, "eens", "vraag"):
+            raise InvalidInput("invalid_reaction", f"unknown reaction {soort!r}")
+        opmerking = (opmerking or "").strip()
+        if len(opmerking) > MAX_COMMENT:
+            raise InvalidInput("comment_too_long", f"comment longer than {MAX_COMMENT} characters")
+        doc = self.store.document(self.workspace_id, REACTIONS, self.access.partner_id)
+        for _ in range(5):
+            head = self.store.load(doc.id)
+            items = dict(head.content.get("items", {})) if head else {}
+            if soort is None:
+                items.pop(item_id, None)
+            else:
+                items[item_id] = {"soort": soort, "opmerking": opmerking}
+            try:
+                self.store.save(doc.id, {"items": items}, base=head.number if head else 0, author=self.author)
+                return
+            except ConflictError:
+                continue
+        raise ConflictError(doc.id, 0, self.store.load(doc.id))  # type: ignore[arg-type]
+
+    # ------------------------------------------- sharing: export, backup, import (issue 8)
+    # Who may do what (DESIGN.md §4): the trekker exports and imports everything of the
+    # workspace (private drafts stay private); a partner exports the shared case and their
+    # own draft and imports a file as their own draft; a viewer exports what it may read
+    # and never imports.
+
+    def _shared_case_for_export(self):
+        """Return the shared case (empty while step 3 has not started), without creating a document."""
+        from .model import SharedCase
+        from .store import NotFound
+
+        try:
+            doc = self.store.document(self.workspace_id, SHARED_CASE, create=False)
+        except NotFound:
+            return SharedCase()
+        head = self.store.load(doc.id)
+        return SharedCase.from_content(head.content if head else None, source=f"shared case {doc.id}")
+
+    def export_bundle(self, subject: str = "shared", *, partner_id: str | None = None, lang: str = "nl"):
+        """Return an :class:`~purposecase.export.ExportBundle` of what this session may export.
+
+        Args:
+            subject: ``"shared"`` (the shared Purpose Case; every role) or ``"draft"``
+                (a partner's draft: the own draft for a partner; a *shared* draft,
+                named by ``partner_id``, for trekker and viewer).
+            partner_id: the draft's partner (trekker and viewer, subject ``"draft"``).
+            lang: language of the file's labels.
+
+        The bundle's drafts are those the session may read: the own draft for a
+        partner, the shared drafts for trekker and viewer.
+
+        Raises:
+            Forbidden: for a draft this session may not read.
+            ValueError: for an unknown subject.
+        """
+        from .export import DraftLine, ExportBundle, PartnerLine, slugify
+        from .messages import Translator
+
+        t = Translator(lang)
+        workspace = self.workspace()
+        partners = self.partners()
+        lines = {p.id: PartnerLine(p.name, p.organisation, p.role) for p in self.partners(include_removed=True)}
+        if self.role == "partner":
+            own = self.my_draft()
+            drafts = (DraftLine(lines[self.access.partner_id], own.draft, own.document.state),)
+        else:
+            drafts = tuple(DraftLine(lines[p.id], d, SHARED) for p, d in self.shared_drafts())
+        if subject == "shared":
+            case = self._shared_case_for_export().as_case(workspace.name, slug=slugify(workspace.name, "gedeelde-case"))
+            label = t("export.gedeelde_case")
+        elif subject == "draft":
+            if self.role == "partner":
+                if partner_id not in (None, self.access.partner_id):
+                    raise Forbidden("a partner exports only their own draft")
+                draft, name = self.my_draft().draft, lines[self.access.partner_id].name
+            else:
+                if partner_id is None:
+                    raise ValueError("partner_id is required to export another partner's draft")
+                draft, name = self.draft_of(partner_id).draft, lines[partner_id].name
+            case = draft.as_case(workspace.name)
+            label = t("export.concept_van", naam=name)
+        else:
+            raise ValueError(f"unknown export subject {subject!r}; expected 'shared' or 'draft'")
+        return ExportBundle(
+            case=case, label=label, workspace=workspace.name,
+            partners=tuple(lines[p.id] for p in partners), drafts=drafts, lang=t.lang,
+        )
+
+    def backup(self, *, history: bool = True) -> dict[str, Any]:
+        """Return the whole workspace as a backup dict (trekker and viewer).
+
+        Private drafts are listed with their state but without content (``withheld``):
+        the trekker never sees a private draft. Holds no secret token.
+
+        Raises:
+            Forbidden: for a partner.
+        """
+        from .backup import backup_workspace
+
+        self._require("trekker", "viewer")
+        return backup_workspace(
+            self.store, self.workspace_id, history=history,
+            readable=lambda doc: doc.kind != DRAFT or self._may_read_draft(doc),
+        )
+
+    def import_as_my_draft(self, draft: PartnerDraft, *, note: str | None = None) -> Revision:
+        """Save an imported draft as a new revision of the partner's own draft (partner only).
+
+        The previous version stays in the history (restore it from there).
+
+        Raises:
+            Forbidden: for trekker and viewer.
+            ConflictError: if the draft was saved elsewhere at the same moment.
+        """
+        self._require("partner")
+        loaded = self.my_draft()
+        return self.store.save(
+            loaded.document.id, draft.to_content(), base=loaded.base, author=self.author, note=note
+        )
+
+    def import_as_shared_case(self, shared: Any, *, note: str | None = None) -> Revision:
+        """Save an imported :class:`~purposecase.model.SharedCase` as a new revision of the shared case (trekker only).
+
+        Raises:
+            Forbidden: for partner and viewer.
+            ConflictError: if the shared case was saved elsewhere at the same moment.
+        """
+        self._require("trekker")
+        doc = self.store.document(self.workspace_id, SHARED_CASE)
+        head = self.store.load(doc.id)
+        return self.store.save(
+            doc.id, shared.to_content(), base=head.number if head else 0, author=self.author, note=note
+        )
+
+
+SHARED_CASE = "shared_case"
+"""Document kind of the shared Purpose Case (step 3)."""

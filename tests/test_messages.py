@@ -9,7 +9,10 @@ from purposecase.messages import LANGUAGES, Translator, all_keys, normalise_lang
 PACKAGE = Path(__file__).resolve().parents[1] / "purposecase"
 
 # keys built at run time from a prefix plus data (problem codes, item kinds, search fields)
-DYNAMIC_PREFIXES = ("fout.code.", "soort.", "zoeken.veld.", "rol.")
+DYNAMIC_PREFIXES = (
+    "fout.code.", "soort.", "zoeken.veld.", "rol.", "checks.status.", "voortgang.", "geven.alleen_", "geven.geen",
+    *(f"checks.{rule}." for rule in __import__("purposecase.checks", fromlist=["SOURCES"]).SOURCES),
+)
 
 
 def test_languages_have_the_same_keys():

@@ -13,8 +13,15 @@ _EXPORTS = {
     "ExamplesChapter": "purposecase.ui.examples",
     "ExamplesModel": "purposecase.ui.examples",
     "ZelfInvullenChapter": "purposecase.ui.zelf_invullen",
+    "SamenPuzzelenChapter": "purposecase.ui.puzzelen",
     "DraftEditor": "purposecase.ui.draft",
     "CanvasView": "purposecase.ui.canvas",
+    "NavBar": "purposecase.ui.nav",
+    "WelkomChapter": "purposecase.ui.welkom",
+    "WaardecreatieChapter": "purposecase.ui.waardecreatie",
+    "InstrumentChapter": "purposecase.ui.instrument",
+    "PresenterPanel": "purposecase.ui.trainer",
+    "QuizPanel": "purposecase.ui.trainer",
     "canvas_html": "purposecase.ui.canvas",
 }
 

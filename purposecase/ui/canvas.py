@@ -40,7 +40,9 @@ def item_html(item: Item, query: str = "", t: Translator | None = None) -> str:
     return f'<li class="pc-item">{partner}<span class="pc-text">{highlight(item.text, query)}</span>{kind}</li>'
 
 
-def piece_html(piece: Piece, items: list[Item], t: Translator, *, show_question: bool, query: str = "") -> str:
+def piece_html(
+    piece: Piece, items: list[Item], t: Translator, *, show_question: bool, query: str = "", status: str | None = None
+) -> str:
     """Return one piece box: coloured heading, optional question, items (or an 'empty' note)."""
     lang = t.lang
     question = f'<p class="pc-question">{esc(piece.question(lang))}</p>' if show_question else ""
@@ -48,15 +50,25 @@ def piece_html(piece: Piece, items: list[Item], t: Translator, *, show_question:
         body = '<ul class="pc-items">' + "".join(item_html(i, query, t) for i in items) + "</ul>"
     else:
         body = f'<p class="pc-empty">{esc(t("canvas.leeg"))}</p>'
+    badge = (
+        f' <span class="pc-progress pc-progress-{esc(status)}">{esc(t("voortgang." + status))}</span>' if status else ""
+    )
     return (
         f'<section class="pc-piece pc-piece-{piece.key}" data-piece="{piece.key}" '
         f'style="grid-area: {piece.area.css()}; --pc-colour: {piece.colour}" '
         f'title="{esc(piece.question(lang))}" aria-label="{esc(piece.name(lang))}">'
-        f'<h3 class="pc-piece-name">{esc(piece.name(lang))}</h3>{question}{body}</section>'
+        f'<h3 class="pc-piece-name">{esc(piece.name(lang))}{badge}</h3>{question}{body}</section>'
     )
 
 
-def canvas_html(case: PurposeCase, t: Translator, *, show_questions: bool = False, query: str = "") -> str:
+def canvas_html(
+    case: PurposeCase,
+    t: Translator,
+    *,
+    show_questions: bool = False,
+    query: str = "",
+    statuses: dict[str, str] | None = None,
+) -> str:
     """Return the whole canvas of ``case`` as one escaped HTML string.
 
     Args:
@@ -65,12 +77,18 @@ def canvas_html(case: PurposeCase, t: Translator, *, show_questions: bool = Fals
         show_questions: print each piece's guiding question under its name
             (it is always in the box's tooltip).
         query: text to highlight in the items (accent- and case-insensitive).
+        statuses: optional piece key → progress (``leeg``, ``in_bespreking``,
+            ``akkoord``) shown as a badge on each piece (step 3).
 
     Returns:
         A ``<div class="pc-canvas">`` with eleven ``<section>`` boxes on a
         6-column CSS grid, in canvas reading order.
     """
-    boxes = "".join(piece_html(p, case.items(p.key), t, show_question=show_questions, query=query) for p in PIECES)
+    statuses = statuses or {}
+    boxes = "".join(
+        piece_html(p, case.items(p.key), t, show_question=show_questions, query=query, status=statuses.get(p.key))
+        for p in PIECES
+    )
     return f'<div class="pc-canvas" role="group" aria-label="{esc(t("canvas.label", titel=case.title))}">{boxes}</div>'
 
 
@@ -85,6 +103,7 @@ class CanvasView(ipw.HTML):
     case = tl.Instance(PurposeCase, allow_none=True)
     show_questions = tl.Bool(False)
     query = tl.Unicode("")
+    statuses = tl.Dict()
 
     def __init__(self, case: PurposeCase | None = None, t: Translator | None = None, **kwargs) -> None:
         self._t = t or Translator()
@@ -94,7 +113,7 @@ class CanvasView(ipw.HTML):
             self.case = case
         self._render()
 
-    @tl.observe("case", "show_questions", "query")
+    @tl.observe("case", "show_questions", "query", "statuses")
     def _on_change(self, _change=None) -> None:
         self._render()
 
@@ -102,7 +121,9 @@ class CanvasView(ipw.HTML):
         if not hasattr(self, "_t"):
             return
         self.value = (
-            canvas_html(self.case, self._t, show_questions=self.show_questions, query=self.query)
+            canvas_html(
+                self.case, self._t, show_questions=self.show_questions, query=self.query, statuses=self.statuses
+            )
             if self.case is not None
             else ""
         )

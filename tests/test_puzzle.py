@@ -1,0 +1,161 @@
+"""Step 3 pure functions: grouping near-duplicates, adopting/merging with origin, give and take."""
+
+import pytest
+
+from purposecase import puzzle
+from purposecase.examples import load_case
+from purposecase.model import Item, PartnerDraft, SharedCase
+from purposecase.pieces import PIECE_KEYS
+from purposecase.puzzle import PartnerRef, build_board, give_and_take, group_similar, similarity
+
+
+def draft(**pieces) -> PartnerDraft:
+    data = {k: [] for k in PIECE_KEYS}
+    data.update({k: [Item(text=v) if isinstance(v, str) else v for v in vs] for k, vs in pieces.items()})
+    return PartnerDraft(pieces=data)
+
+
+ANS, BAS, CEM = PartnerRef("a", "Ans", "ROC"), PartnerRef("b", "Bas", "Bouw BV"), PartnerRef("c", "Cem", "Gemeente")
+
+
+def texts(groups):
+    return [[e.item.text for e in g] for g in groups]
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("Meer stageplekken in de regio", "stageplekken in de regio, meer graag"),
+        ("Voldoende gekwalificeerd en goed opgeleid personeel", "voldoende goed opgeleid en gekwalificeerd personeel!"),
+        ("Continuïteit van de samenwerking na de subsidie", "continuiteit van samenwerking na subsidie"),
+        ("Studenten", "studenten"),
+    ],
+)
+def test_near_duplicates_are_similar(a, b):
+    assert similarity(a, b) >= puzzle.SIMILARITY_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("Werkenden", "Niet-werkenden"),
+        ("Werkenden", "Werkzoekenden"),
+        ("Goede aansluiting onderwijs - arbeidsmarkt",
+         "Hybride leer- & werkomgevingen in Z&W-organisaties als resultaat van de verbeterde aansluiting "
+         "arbeidsmarkt-onderwijs"),
+        ("Behouden en aantrekken talent voor de regio.", "ICT-talent opleiden en behouden voor de regio Utrecht"),
+    ],
+)
+def test_different_items_are_not_grouped(a, b):
+    assert similarity(a, b) < puzzle.SIMILARITY_THRESHOLD
+
+
+def test_the_ten_cases_have_no_accidental_duplicates_across_collaborations():
+    slugs = ["house-of-hospitality", "civ-water", "ontwikkelfonds", "u-tech-community", "lerende-regio-voor-zorg-en-welzijn"]
+    drafts = [(PartnerRef(s, s), PartnerDraft(pieces=load_case(s).pieces)) for s in slugs]
+    board = build_board(drafts, SharedCase())
+    multi = [g for groups in board.values() for g in groups if len(g.entries) > 1]
+    assert multi == []
+
+
+def test_grouping_from_case_wordings_rephrased_by_partners():
+    hoh = load_case("house-of-hospitality")
+    original = hoh.items("doelgroepen")[0].text  # "Bezoekers, bewoners en bedrijven"
+    drafts = [
+        (ANS, draft(doelgroepen=[original, "Studenten"])),
+        (BAS, draft(doelgroepen=["bewoners, bezoekers en bedrijven", "Hospitality professionals"])),
+        (CEM, draft(doelgroepen=["studenten", "Gemeenteraad"])),
+    ]
+    groups = build_board(drafts, SharedCase())["doelgroepen"]
+    assert texts([g.entries for g in groups]) == [
+        [original, "bewoners, bezoekers en bedrijven"],
+        ["Studenten", "studenten"],
+        ["Hospitality professionals"],
+        ["Gemeenteraad"],
+    ]
+    assert groups[0].partner_names == ["Ans", "Bas"]
+
+
+def test_single_linkage_and_every_entry_once():
+    entries = puzzle.board_entries(
+        [(ANS, draft(impact=["een inclusieve arbeidsmarkt in de regio", "iets heel anders"])),
+         (BAS, draft(impact=["inclusieve arbeidsmarkt in onze regio"])),
+         (CEM, draft(impact=["een inclusieve arbeidsmarkt in onze mooie regio"]))]
+    )["impact"]
+    groups = group_similar(entries)
+    assert sorted(len(g) for g in groups) == [1, 3]
+    assert sum(len(g) for g in groups) == len(entries)
+
+
+def test_empty_input():
+    assert group_similar([]) == []
+    assert all(v == [] for v in build_board([], SharedCase()).values())
+
+
+def test_adopt_keeps_origin_and_marks_the_group():
+    drafts = [(ANS, draft(impact=["Iedereen doet mee"])), (BAS, draft(impact=["iedereen doet mee!"]))]
+    board = build_board(drafts, SharedCase())
+    group = board["impact"][0]
+    shared = puzzle.adopt_group(group, item_id="i1")(SharedCase())
+    item = shared.items("impact")[0]
+    assert item.origin == ["a", "b"] and item.origin_names == ["Ans", "Bas"]
+    assert build_board(drafts, shared)["impact"][0].adopted
+    # re-applying the same adoption (a conflict retry) does not duplicate it
+    assert puzzle.adopt_group(group, item_id="i1")(shared) == shared
+
+
+def test_merge_edit_move_remove_agree():
+    shared = SharedCase()
+    for n, (text, who) in enumerate([("een", ANS), ("twee", BAS), ("drie", CEM)]):
+        shared = puzzle.adopt("waarde", text, [who.id], [who.name], item_id=f"i{n}")(shared)
+    shared = puzzle.set_beneficiaries("waarde", "i1", ["a"])(shared)
+    merged = puzzle.merge("waarde", ["i0", "i1"], "een en twee")(shared)
+    first = merged.items("waarde")[0]
+    assert first.id == "i0" and first.text == "een en twee" and first.origin == ["a", "b"] and first.voor == ["a"]
+    assert [i.id for i in merged.items("waarde")] == ["i0", "i2"]
+    edited = puzzle.edit("waarde", "i2", "drie!")(merged)
+    assert edited.items("waarde")[1].text == "drie!" and edited.items("waarde")[1].origin == ["c"]
+    moved = puzzle.move("waarde", "i2", -1)(edited)
+    assert [i.id for i in moved.items("waarde")] == ["i2", "i0"]
+    assert puzzle.move("waarde", "i2", -1)(moved) == moved
+    removed = puzzle.remove("waarde", "i0")(moved)
+    assert [i.id for i in removed.items("waarde")] == ["i2"]
+    agreed = puzzle.set_agreed("waarde", True)(removed)
+    assert agreed.status("waarde") == "akkoord" and agreed.status("impact") == "leeg"
+    assert puzzle.set_agreed("waarde", False)(agreed).status("waarde") == "in_bespreking"
+    aside = puzzle.set_aside("impact_kort", "bewust lang")(agreed)
+    assert aside.set_aside["impact_kort"].reason == "bewust lang"
+    assert "impact_kort" not in puzzle.set_aside("impact_kort", None)(aside).set_aside
+
+
+def test_shared_case_survives_a_round_trip():
+    shared = puzzle.adopt("inbreng", "Twee docenten", ["a"], ["Ans"], kind="in_kind", item_id="x")(SharedCase())
+    shared = puzzle.set_beneficiaries("inbreng", "x", ["b"])(shared)
+    assert SharedCase.from_content(shared.to_content()) == shared
+
+
+def test_give_and_take_points_out_one_sided_partners():
+    shared = SharedCase()
+    shared = puzzle.adopt("inbreng", "Docenten", ["a"], ["Ans"], item_id="g1")(shared)
+    shared = puzzle.adopt("intenties", "Talent", ["a"], ["Ans"], item_id="g2")(shared)
+    shared = puzzle.adopt("opbrengsten", "Minder uitval", [], [], item_id="o1")(shared)
+    shared = puzzle.set_beneficiaries("opbrengsten", "o1", ["a", "c"])(shared)
+    drafts = {"b": draft(inbreng=["Stageplekken"], intenties=["Personeel"])}
+    rows = {r.partner: r for r in give_and_take([ANS, BAS, CEM], shared, drafts)}
+    assert rows["Ans"].balance == "beide" and rows["Ans"].inbreng == ["Docenten"]
+    assert rows["Ans"].krijgt == [("opbrengsten", "Minder uitval")]
+    assert rows["Bas"].balance == "alleen_geven" and rows["Bas"].inbreng == ["Stageplekken"]  # from the draft
+    assert rows["Cem"].balance == "alleen_krijgen"
+    assert give_and_take([PartnerRef("d", "Dirk")], shared)[0].balance == "geen"
+
+
+def test_sankey_figure_has_partners_initiative_and_returns():
+    from purposecase.figures import give_and_take_sankey
+
+    rows = give_and_take([ANS, BAS], puzzle.set_beneficiaries("opbrengsten", "o", ["b"])(
+        puzzle.adopt("opbrengsten", "Omzet", [], [], item_id="o")(puzzle.adopt("inbreng", "Geld", ["a"], ["Ans"])(SharedCase()))
+    ))
+    fig = give_and_take_sankey(rows, title="T", initiative="Pact", gives="geeft", gets="krijgt")
+    node = fig.data[0].node
+    assert list(node.label) == ["Ans geeft", "Pact", "Bas krijgt"]
+    assert list(fig.data[0].link.value) == [1, 1]

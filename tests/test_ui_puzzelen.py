@@ -1,0 +1,174 @@
+"""Headless widget tests of step 3: adopt, merge, agree, react, give and take, checks."""
+
+import html
+import re
+
+import pytest
+
+import purposecase
+from purposecase.model import Item, PartnerDraft
+from purposecase.pieces import PIECE_KEYS
+from purposecase.ui.common import PageContext
+from purposecase.ui.puzzelen import SamenPuzzelenChapter
+
+
+@pytest.fixture(autouse=True)
+def _no_polling(monkeypatch):
+    monkeypatch.setattr("purposecase.ui.puzzelen.REFRESH_SECONDS", 3600)
+
+
+def text_of(markup: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+def draft(**pieces) -> PartnerDraft:
+    data = {k: [] for k in PIECE_KEYS}
+    data.update({k: [Item(text=v) for v in vs] for k, vs in pieces.items()})
+    return PartnerDraft(pieces=data)
+
+
+@pytest.fixture()
+def workspace():
+    trekker, ttoken = purposecase.create_workspace("Zorgpact")
+    tokens = {}
+    for name, d in (
+        ("Ans", draft(impact=["Iedereen doet mee in de zorg"], intenties=["Personeel behouden"], inbreng=["Twee docenten"],
+                      opbrengsten=["Minder uitval"])),
+        ("Bas", draft(impact=["iedereen doet mee in de zorg!"], intenties=["Onderzoek doen"], inbreng=["Onderzoekers"])),
+        ("Cem", draft(impact=["Gezonde regio"], intenties=["Stageplekken"], inbreng=["Geld"])),
+    ):
+        partner, token = trekker.add_partner(name, f"{name} org")
+        tokens[name] = token
+        session = purposecase.open_workspace(token)
+        session.save_my_draft(d, base=0)
+        if name != "Cem":
+            session.set_my_draft_shared(True)
+    return ttoken, tokens
+
+
+def page(token):
+    return SamenPuzzelenChapter(context=PageContext(sleutel=token))
+
+
+def test_board_groups_shared_drafts_only(workspace):
+    ttoken, _ = workspace
+    board = page(ttoken).board
+    assert [(len(g.entries), g.partner_names) for g, _ in board.groups] == [(2, ["Ans", "Bas"])]
+    assert "Cem" not in text_of(board.board_box.children[0].children[0].value)  # Cem did not share
+
+
+def test_adopt_merge_agree_and_the_canvas(workspace):
+    ttoken, _ = workspace
+    board = page(ttoken).board
+    board.groups[0][1].click()
+    assert [r.item_id for r in board.rows] and board.loaded.base == 1
+    assert "Ans, Bas" in text_of(board.rows[0].children[1].value)  # origin kept
+    assert board.groups[0][0].adopted
+    board.piece_buttons.value = "intenties"
+    for _, button in board.groups:
+        button.click()
+    assert len(board.rows) == 2
+    for row in board.rows:
+        row.select.value = True
+    board.merge_button.click()
+    assert len(board.rows) == 1
+    merged = board.loaded.shared.items("intenties")[0]
+    assert merged.origin_names == ["Ans", "Bas"]
+    board.agreed_checkbox.value = True
+    assert board.loaded.shared.status("intenties") == "akkoord"
+    assert "akkoord" in board.canvas.value and "in bespreking" in board.canvas.value
+
+
+def test_edit_remove_and_own_item(workspace):
+    ttoken, _ = workspace
+    board = page(ttoken).board
+    board.new_item_text.value = "Een gezonde regio <script>x</script>"
+    board.new_item_button.click()
+    row = board.rows[-1]
+    assert "door de trekker" in text_of(row.children[1].value)
+    row.text.value = "Een gezonde, vitale regio"
+    assert board.loaded.shared.items("impact")[-1].text == "Een gezonde, vitale regio"
+    board.rows[-1].text.value = "x" * 3000
+    assert "te lang" in text_of(board.status.value)
+    assert board.loaded.shared.items("impact")[-1].text == "Een gezonde, vitale regio"
+    board.rows[-1].remove.click()
+    assert board.loaded.shared.items("impact") == []
+
+
+def test_partner_sees_read_only_and_reacts(workspace):
+    ttoken, tokens = workspace
+    trekker = page(ttoken).board
+    trekker.groups[0][1].click()
+    ans = page(tokens["Ans"]).board
+    assert not hasattr(ans.rows[0], "text") or ans.rows[0].reaction is not None
+    assert ans.merge_button.disabled and ans.agreed_checkbox.disabled
+    assert all(button is None for _, button in ans.groups)
+    ans.rows[0].reaction.value = "vraag"
+    ans.rows[0].comment.value = "Ook mantelzorgers?"
+    ans.rows[0].react_button.click()
+    trekker.refresh()
+    assert "Ans vraag: Ook mantelzorgers?" in text_of(trekker.rows[0].children[-1].value)
+
+
+def test_partner_cannot_write_through_the_board(workspace):
+    from purposecase import puzzle
+    from purposecase.workspace import Forbidden
+
+    _, tokens = workspace
+    ans = page(tokens["Ans"]).board
+    with pytest.raises(Forbidden):
+        ans.session.update_shared(puzzle.adopt("impact", "x", [], []))
+
+
+def test_give_and_take_and_checks(workspace):
+    ttoken, _ = workspace
+    board = page(ttoken).board
+    for key in ("inbreng", "opbrengsten"):
+        board.piece_buttons.value = key
+        for _, button in board.groups:
+            button.click()
+    board.piece_buttons.value = "opbrengsten"
+    row = board.rows[0]
+    row.beneficiaries.value = (row.beneficiaries.options[0][1],)  # for Ans
+    balance = text_of(board.balance.value)
+    assert "Bas geeft, maar krijgt" in balance and "Minder uitval" in balance
+    assert "Cem" in balance  # every active partner is listed, also without a shared draft
+    board.figure_button.click()
+    assert list(board.figure.data[0].node.label) == ["Ans geeft", "Bas geeft", "Zorgpact", "Ans krijgt"]
+    checks = text_of(board.checklist.value)
+    assert "Alle elf puzzelstukken zijn ingevuld" in checks and "let op" in checks
+    board.aside_dropdown.value = "consequenties_gevuld"
+    board.aside_button.click()
+    assert "reden" in text_of(board.status.value).lower()
+    board.aside_reason.value = "volgende sessie"
+    board.aside_button.click()
+    assert "Opzij gezet door de trekker: volgende sessie" in text_of(board.checklist.value)
+
+
+def test_two_trekker_tabs_lose_no_adoption(workspace):
+    ttoken, _ = workspace
+    tab1, tab2 = page(ttoken).board, page(ttoken).board
+    tab1.new_item_text.value = "uit tab een"
+    tab1.new_item_button.click()
+    tab2.new_item_text.value = "uit tab twee"  # tab2 still shows revision 0
+    tab2.new_item_button.click()
+    texts = [i.text for i in tab2.loaded.shared.items("impact")]
+    assert texts == ["uit tab een", "uit tab twee"]
+
+
+def test_removed_partner_keeps_adopted_origin(workspace):
+    ttoken, _ = workspace
+    chapter = page(ttoken)
+    chapter.board.groups[0][1].click()
+    session = chapter.session
+    ans = next(p for p in session.partners() if p.name == "Ans")
+    session.remove_partner(ans.id)
+    board = page(ttoken).board
+    assert board.loaded.shared.items("impact")[0].origin_names == ["Ans", "Bas"]
+    assert "Ans" in text_of(board.rows[0].children[1].value)
+
+
+def test_without_a_link_and_with_a_bad_one():
+    assert "link van jullie werkruimte" in text_of(SamenPuzzelenChapter(context=PageContext()).children[-1].value)
+    bad = SamenPuzzelenChapter(context=PageContext(sleutel="onzin"))
+    assert "kennen we niet" in text_of(bad.status.value) and bad.board is None
