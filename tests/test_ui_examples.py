@@ -91,8 +91,8 @@ def test_questions_toggle(chapter):
 
 def test_english_on_request():
     chapter = ExamplesChapter(context=PageContext.from_query("taal=en"))
-    assert "10 inspiring examples" in chapter.children[1].value
-    assert chapter.tabs.titles == ("View", "Search", "Compare")
+    assert "<h1>10 inspiring examples</h1>" in chapter.children[2].value
+    assert chapter.tabs.titles == ("View", "Search", "Compare", "Present", "Quiz")
     assert "Joint ambition" in chapter.canvas.value
 
 

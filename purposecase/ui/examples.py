@@ -17,8 +17,11 @@ from ..model import PurposeCase, compare
 from ..pieces import get_piece
 from .canvas import CanvasView, highlight, item_html
 from .common import PageContext, StatusLine, esc, message_html, safe_callback, style_widget
+from .nav import NavBar
+from .trainer import PresenterPanel, QuizPanel
 
 MAX_HITS_SHOWN = 200
+NOTEBOOK = "03_voorbeelden.ipynb"
 
 
 class ExamplesModel(tl.HasTraits):
@@ -143,25 +146,37 @@ def compare_html(a: PurposeCase, b: PurposeCase, t: Translator) -> str:
 
 
 class ExamplesChapter(ipw.VBox):
-    """The examples chapter: choose, filter, search and compare the publication's ten cases.
+    """The examples chapter: choose, filter, search and compare the ten cases; present them; quiz a group.
 
     Args:
         catalogue: the cases to show (default: :func:`purposecase.examples.load_catalogue`).
-        context: page context (language); default read from the page's address.
+        context: page context (language, secret link); default read from the page's address.
+        quiz_seed: seed of the quiz's random order (tests); ``None`` for a fresh order.
 
-    Public widgets (for tests): ``sector_dropdown``, ``case_dropdown``,
+    Public widgets (for tests): ``nav``, ``sector_dropdown``, ``case_dropdown``,
     ``questions_checkbox``, ``case_info``, ``canvas``, ``search_text``,
     ``search_results``, ``hit_case_dropdown``, ``open_hit_button``,
-    ``left_dropdown``, ``right_dropdown``, ``comparison``, ``tabs``,
-    ``load_note``, ``status``.
+    ``left_dropdown``, ``right_dropdown``, ``comparison``, ``presenter``
+    (:class:`~purposecase.ui.trainer.PresenterPanel`), ``quiz``
+    (:class:`~purposecase.ui.trainer.QuizPanel`), ``tabs``, ``load_note``, ``status``.
     """
 
-    def __init__(self, catalogue: CaseCatalogue | None = None, context: PageContext | None = None) -> None:
+    TAB_PRESENT = 3
+    TAB_QUIZ = 4
+
+    def __init__(
+        self,
+        catalogue: CaseCatalogue | None = None,
+        context: PageContext | None = None,
+        quiz_seed: int | None = None,
+    ) -> None:
         super().__init__()
         self.add_class("pc-chapter")
         self.context = context or PageContext.from_query()
         t = self.t = Translator(self.context.lang)
         self.status = StatusLine()
+        self._quiz_seed = quiz_seed
+        self.nav = NavBar(self.context, NOTEBOOK, t=t)
         try:
             catalogue = catalogue if catalogue is not None else load_catalogue()
         except Exception:  # noqa: BLE001 - a broken data folder must not break the page
@@ -249,7 +264,9 @@ class ExamplesChapter(ipw.VBox):
             ]
         )
 
-        self.tabs = ipw.Tab(children=[view_tab, search_tab, compare_tab])
+        self.presenter = PresenterPanel(model.catalogue, t, self.status)
+        self.quiz = QuizPanel(model.catalogue, t, self.status, seed=self._quiz_seed)
+        self.tabs = ipw.Tab(children=[view_tab, search_tab, compare_tab, self.presenter, self.quiz])
         # stable class names, for people's own CSS and for the browser tests
         for name in (
             "sector_dropdown",
@@ -265,7 +282,15 @@ class ExamplesChapter(ipw.VBox):
             "tabs",
         ):
             getattr(self, name).add_class("pc-" + name.replace("_", "-"))
-        for i, key in enumerate(("voorbeelden.tab_bekijken", "voorbeelden.tab_zoeken", "voorbeelden.tab_vergelijken")):
+        for i, key in enumerate(
+            (
+                "voorbeelden.tab_bekijken",
+                "voorbeelden.tab_zoeken",
+                "voorbeelden.tab_vergelijken",
+                "voorbeelden.tab_presenteren",
+                "voorbeelden.tab_quiz",
+            )
+        ):
             self.tabs.set_title(i, t(key))
 
         guard = safe_callback(self.status, t)
@@ -284,7 +309,7 @@ class ExamplesChapter(ipw.VBox):
 
         self._on_slug()
         self._on_compare()
-        self.children = [style_widget(), header, self.load_note, self.status, self.tabs]
+        self.children = [style_widget(), self.nav, header, self.load_note, self.status, self.tabs]
 
     def _case_options(self) -> list[tuple[str, str]]:
         return [(f"{c.title} — {c.sector}" if c.sector else c.title, c.slug) for c in self.model.visible_cases()]
