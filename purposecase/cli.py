@@ -1,4 +1,4 @@
-"""Command line: ``purposecase serve`` (more commands arrive with their issues).
+"""Command line: ``purposecase serve``, ``purposecase export`` and ``purposecase import``.
 
 ``serve`` starts Voilà on the chapter notebooks with the workbook's settings:
 bound to 127.0.0.1, tracebacks hidden, kernels shut down when a page closes and
@@ -17,8 +17,10 @@ from .paths import data_home, notebooks_dir
 DEFAULT_PORT = 8866
 START_CHAPTER = "03_voorbeelden.ipynb"
 
-KERNEL_CULL_IDLE_SECONDS = 600
-"""A kernel with no open page, idle this long, is shut down (the page-close beacon normally does it first)."""
+KERNEL_CULL_IDLE_SECONDS = 120
+"""A kernel with no open page, idle this long, is shut down. The page-close beacon normally does it
+first; this catches pages that never connect (link previews, crawlers, plain HTTP requests). Kernels
+with an open page are never culled (``cull_connected=False``), however long the partner reads."""
 
 WEBSOCKET_MAX_BYTES = 16 * 1024 * 1024
 """Tornado's websocket message limit for uploads (DESIGN.md §5): 16 MiB."""
@@ -78,7 +80,7 @@ def voila_argv(
         "--Voila.tornado_settings="
         + repr({"disable_check_xsrf": True, "websocket_max_message_size": WEBSOCKET_MAX_BYTES}),
         f"--MappingKernelManager.cull_idle_timeout={KERNEL_CULL_IDLE_SECONDS}",
-        "--MappingKernelManager.cull_interval=60",
+        "--MappingKernelManager.cull_interval=30",
         "--MappingKernelManager.cull_connected=False",
         "--VoilaConfiguration.file_allowlist=[]",
     ]
@@ -110,6 +112,220 @@ def serve(args: argparse.Namespace) -> int:
         return 0
 
 
+EXIT_BAD_INPUT = 2
+"""Exit code of ``export``/``import`` for input that cannot be used (unknown case, bad file)."""
+EXIT_FORBIDDEN = 3
+"""Exit code of ``export``/``import`` when the link's role may not do this, or the link is unknown."""
+BASE_URL_ENV = "PURPOSECASE_BASE_URL"
+"""Where the workbook is served, for the links ``import`` prints (default ``http://127.0.0.1:8866/voila/render/``)."""
+TOKEN_ENV = "PURPOSECASE_SLEUTEL"
+"""Environment variable holding a workspace's secret token (so it need not appear in the shell history)."""
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _looks_like_token(text: str) -> bool:
+    import re
+
+    return bool(re.fullmatch(r"[A-Za-z0-9_-]{20,200}", text))
+
+
+def _open_session(token: str):
+    """Return the session for ``token`` or ``None`` after saying why not (the token is never printed)."""
+    from .store import AccessError, RevokedToken
+    from .workspace import open_workspace
+
+    try:
+        return open_workspace(token)
+    except RevokedToken:
+        _say("Deze sleutel is ingetrokken; vraag de trekker om een nieuwe link.")
+    except AccessError:
+        _say("Deze sleutel kennen we niet. Controleer of je hem helemaal hebt gekopieerd.")
+    return None
+
+
+def export_command(args: argparse.Namespace) -> int:
+    """Write one export file (``purposecase export``); return the exit code.
+
+    ``args.source`` is a publication slug, a case file (JSON/YAML) or a
+    workspace token; without it the token comes from ``PURPOSECASE_SLEUTEL``.
+    """
+    from pathlib import Path
+
+    from .backup import MAX_UPLOAD_BYTES, UploadError, backup_bytes, read_upload
+    from .examples import load_catalogue
+    from .export import (
+        FORMATS,
+        MEDIA_TYPES,
+        ExportFile,
+        bundle_for_case,
+        check_format,
+        export_file,
+        file_name,
+        today,
+    )
+    from .messages import Translator
+    from .workspace import Forbidden
+
+    t = Translator(args.lang)
+    fmt = args.format or (Path(args.output).suffix if args.output and args.output != "-" else "")
+    try:
+        fmt = check_format(fmt)
+    except ValueError:
+        _say(f"Kies een formaat met --format: {', '.join(FORMATS)}.")
+        return EXIT_BAD_INPUT
+    source = args.source or os.environ.get(TOKEN_ENV, "")
+    if not source:
+        _say(f"Noem een voorbeeld (slug), een case-bestand of een werkruimte-sleutel (of zet {TOKEN_ENV}).")
+        return EXIT_BAD_INPUT
+    catalogue = load_catalogue()
+    slugs = {c.slug for c in catalogue.cases}
+    if Path(source).is_file():
+        path = Path(source)
+        try:
+            with path.open("rb") as handle:
+                upload = read_upload(handle.read(MAX_UPLOAD_BYTES + 1), path.name)
+        except UploadError as exc:
+            for line in exc.messages(t, path.name):
+                _say(line)
+            return EXIT_BAD_INPUT
+        if upload.backup is not None:
+            if fmt not in ("json", "yaml"):
+                _say("Een back-up van een werkruimte exporteer je als JSON of YAML; importeer hem voor andere formaten.")
+                return EXIT_BAD_INPUT
+            data = upload.backup.model_dump(mode="json")
+            result = ExportFile(backup_bytes(data, fmt), file_name(upload.title(), fmt), MEDIA_TYPES[fmt])
+        else:
+            case = upload.case or upload.draft.as_case(upload.title())  # type: ignore[union-attr]
+            result = export_file(bundle_for_case(case, lang=t.lang), fmt)
+    elif source in slugs:
+        result = export_file(bundle_for_case(catalogue.get(source), lang=t.lang, label=t("export.voorbeeld")), fmt)
+    elif _looks_like_token(source):
+        session = _open_session(source)
+        if session is None:
+            return EXIT_FORBIDDEN
+        subject = args.subject or (
+            "workspace" if fmt in ("json", "yaml") and session.role in ("trekker", "viewer") else "shared"
+        )
+        try:
+            if subject == "workspace":
+                if fmt not in ("json", "yaml"):
+                    _say("Een back-up van de hele werkruimte is JSON of YAML.")
+                    return EXIT_BAD_INPUT
+                if args.include_private:
+                    if session.role != "trekker":
+                        raise Forbidden("only the trekker's link can include private drafts")
+                    from .backup import backup_workspace
+
+                    data = backup_workspace(session.store, session.workspace_id, history=not args.no_history)
+                else:
+                    data = session.backup(history=not args.no_history)
+                name = session.workspace().name
+                result = ExportFile(backup_bytes(data, fmt), file_name(name, fmt, today()), MEDIA_TYPES[fmt])
+            else:
+                partner = None
+                if args.partner:
+                    match = [p for p in session.partners(include_removed=True) if args.partner in (p.id, p.name)]
+                    if not match:
+                        _say("Die partner bestaat niet in deze werkruimte.")
+                        return EXIT_BAD_INPUT
+                    partner = match[0].id
+                result = export_file(session.export_bundle(subject, partner_id=partner, lang=t.lang), fmt)
+        except Forbidden:
+            _say("Met deze link mag je dit niet exporteren.")
+            return EXIT_FORBIDDEN
+        except ValueError as exc:
+            _say(str(exc))
+            return EXIT_BAD_INPUT
+    else:
+        _say("Onbekend: geen voorbeeld uit de publicatie, geen bestand en geen geldige sleutel.")
+        _say(f"Voorbeelden: {', '.join(sorted(slugs))}")
+        return EXIT_BAD_INPUT
+    if args.output == "-":
+        sys.stdout.buffer.write(result.data)
+        sys.stdout.flush()
+        return 0
+    target = Path(args.output or result.filename)
+    target.write_bytes(result.data)
+    _say(f"Geschreven: {target} ({len(result.data)} bytes)")
+    return 0
+
+
+def _link(base: str, token: str, notebook: str = "04_zelf_invullen.ipynb") -> str:
+    return f"{base.rstrip('/')}/{notebook}?sleutel={token}"
+
+
+def import_command(args: argparse.Namespace) -> int:
+    """Import a JSON/YAML file (``purposecase import``); return the exit code.
+
+    Default: into a NEW workspace, printing its new links once. ``--as-draft``
+    (partner link) saves the file as the partner's own draft; ``--as-shared-case``
+    (trekker link) as the workspace's shared case. A viewer link never imports.
+    """
+    from pathlib import Path
+
+    from .backup import MAX_UPLOAD_BYTES, UploadError, import_as_new_workspace, import_note, read_upload
+    from .messages import Translator
+    from .store import ConflictError, InvalidInput
+    from .workspace import Forbidden
+
+    t = Translator(args.lang)
+    path = Path(args.file)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_UPLOAD_BYTES + 1)
+    except OSError:
+        _say(f"{path} kan niet worden gelezen.")
+        return EXIT_BAD_INPUT
+    try:
+        upload = read_upload(data, path.name)
+    except UploadError as exc:
+        for line in exc.messages(t, path.name):
+            _say(line)
+        return EXIT_BAD_INPUT
+    base = args.base_url or os.environ.get(BASE_URL_ENV) or f"http://127.0.0.1:{DEFAULT_PORT}/voila/render/"
+    if args.as_draft or args.as_shared_case:
+        token = args.token or os.environ.get(TOKEN_ENV, "")
+        if not token:
+            _say(f"Geef de sleutel van je link met --token of {TOKEN_ENV}.")
+            return EXIT_BAD_INPUT
+        session = _open_session(token)
+        if session is None:
+            return EXIT_FORBIDDEN
+        try:
+            if args.as_draft:
+                rev = session.import_as_my_draft(upload.as_draft(), note=import_note(path.name))
+                _say(f"Geïmporteerd als jouw concept (revisie {rev.number}); de vorige versie staat in de geschiedenis.")
+            else:
+                rev = session.import_as_shared_case(upload.as_shared_case(), note=import_note(path.name))
+                _say(f"Geïmporteerd als gedeelde Purpose Case (revisie {rev.number}).")
+        except UploadError as exc:
+            for line in exc.messages(t, path.name):
+                _say(line)
+            return EXIT_BAD_INPUT
+        except Forbidden:
+            _say("Met deze link mag je niets importeren op deze manier.")
+            return EXIT_FORBIDDEN
+        except ConflictError:
+            _say("Iemand sloeg op hetzelfde moment op; probeer het opnieuw.")
+            return 1
+        return 0
+    try:
+        restored = import_as_new_workspace(upload, name=args.name)
+    except InvalidInput:
+        _say("Die naam kan niet: gebruik 1 tot 200 tekens.")
+        return EXIT_BAD_INPUT
+    name = restored.session.workspace().name
+    print(f"Nieuwe werkruimte: {name}")
+    print("Bewaar deze links goed: ze worden maar één keer getoond.")
+    print(f"Trekker: {_link(base, restored.trekker_token)}")
+    for partner, token in restored.partner_tokens:
+        print(f"Partner {partner.name}: {_link(base, token)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``purposecase`` command."""
     parser = argparse.ArgumentParser(prog="purposecase", description="Purpose Case werkboek")
@@ -120,6 +336,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--preheat", action="store_true", help="keep preheated kernels ready (faster first page)")
     p.add_argument("--open", action="store_true", help="open a browser")
     p.set_defaults(func=serve)
+
+    from .export import FORMATS
+
+    p = sub.add_parser(
+        "export", help="export a case or a workspace: pdf, pptx, xlsx, md, json or yaml",
+        description="Export a publication example (slug), a case file or a workspace (its secret token, "
+        f"as argument or in {TOKEN_ENV}). JSON/YAML of a workspace is a full backup (no secret tokens).",
+    )
+    p.add_argument("source", nargs="?", metavar="CASE_OR_WORKSPACE", help="slug, case file or workspace token")
+    p.add_argument("--format", "-f", choices=FORMATS, help="file format (default: from the output's extension)")
+    p.add_argument("--output", "-o", metavar="FILE", help="file to write ('-' for standard output)")
+    p.add_argument("--subject", choices=("shared", "draft", "workspace"),
+                   help="workspace only: the shared case, a draft, or the whole workspace (JSON/YAML backup)")
+    p.add_argument("--partner", help="with --subject draft (trekker/viewer): the partner's name or id")
+    p.add_argument("--no-history", action="store_true", help="backup: only each document's latest revision")
+    p.add_argument("--include-private", action="store_true",
+                   help="backup with the trekker's token: include private drafts (you hold the database anyway)")
+    p.add_argument("--lang", choices=("nl", "en"), default="nl", help="language of the labels in the file")
+    p.set_defaults(func=export_command)
+
+    p = sub.add_parser(
+        "import", help="import a JSON/YAML case, draft or workspace backup",
+        description="Import into a NEW workspace (printing its new links once), or with a link's token "
+        "as the partner's own draft (--as-draft) or the shared case (--as-shared-case, trekker).",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--name", help="name of the new workspace (default: from the file)")
+    target = p.add_mutually_exclusive_group()
+    target.add_argument("--as-draft", action="store_true", help="as your own draft (partner token)")
+    target.add_argument("--as-shared-case", action="store_true", help="as the workspace's shared case (trekker token)")
+    p.add_argument("--token", help=f"the link's secret token (or set {TOKEN_ENV})")
+    p.add_argument("--base-url", help=f"address of the served chapters for the printed links (or {BASE_URL_ENV})")
+    p.add_argument("--lang", choices=("nl", "en"), default="nl", help="language of messages about the file")
+    p.set_defaults(func=import_command)
     return parser
 
 

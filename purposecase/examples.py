@@ -118,9 +118,16 @@ def load_case(slug: str) -> PurposeCase:
     return load_catalogue().get(slug)
 
 
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "‛": "'", "`": "'", "“": '"', "”": '"', "„": '"'})
+
+
 def _fold(text: str) -> str:
-    """Casefold and strip accents, so "continuiteit" finds "Continuïteit"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """Casefold, strip accents and straighten quotes, for accent- and quote-insensitive search.
+
+    "continuiteit" finds "Continuïteit" and "ICT'ers" finds "ICT’ers". Each character folds on
+    its own, so offsets stay mappable to the original text.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_QUOTES))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

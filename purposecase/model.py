@@ -89,8 +89,9 @@ class Source(Record):
     note: str | None = None
 
     def citation(self) -> str:
-        """Return a one-line citation, e.g. ``Katapult, "…", p. 14-16``."""
-        return f'{self.publisher}, "{self.publication}", p. {self.pages}'
+        """Return a one-line citation, e.g. ``Katapult, "…", p. 12-15 (note)``."""
+        note = f" ({self.note})" if self.note else ""
+        return f'{self.publisher}, "{self.publication}", p. {self.pages}{note}'
 
 
 def _empty_pieces() -> dict[str, list[Item]]:

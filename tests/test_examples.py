@@ -106,3 +106,8 @@ def test_sectors_are_spelled_consistently():
     sectors = {c.sector for c in CASES}
     assert len({s.casefold() for s in sectors}) == len(sectors)
     assert sectors == {"Hospitality", "Water", "Sport & Bewegen", "Techniek", "Mobiliteit", "Zorg en Welzijn", "ICT"}
+
+
+def test_search_ignores_the_kind_of_apostrophe():
+    straight, curly = search("ICT'ers"), search("ICT’ers")
+    assert straight and [(h.slug, h.piece) for h in straight] == [(h.slug, h.piece) for h in curly]

@@ -17,27 +17,48 @@ from ..pieces import PIECES, Piece
 from .common import esc
 
 
-def highlight(text: str, query: str) -> str:
-    """Return ``text`` escaped, with every accent- and case-insensitive match of ``query`` in ``<mark>``."""
-    needle = _fold(" ".join(query.split()))
-    if not needle:
-        return esc(text)
-    out, last = [], 0
-    for start, end in _spans(text, needle):
-        out.append(esc(text[last:start]))
-        out.append(f"<mark>{esc(text[start:end])}</mark>")
-        last = end
-    out.append(esc(text[last:]))
+def _marked(text: str, spans: tuple[tuple[int, int], ...], start: int, end: int) -> str:
+    """Return ``text[start:end]`` escaped, with the parts inside ``spans`` wrapped in ``<mark>``."""
+    out, pos = [], start
+    for a, b in spans:
+        a, b = max(a, start), min(b, end)
+        if a >= b:
+            continue
+        out.append(esc(text[pos:a]))
+        out.append(f"<mark>{esc(text[a:b])}</mark>")
+        pos = b
+    out.append(esc(text[pos:end]))
     return "".join(out)
 
 
+def _query_spans(text: str, query: str) -> tuple[tuple[int, int], ...]:
+    needle = _fold(" ".join(query.split()))
+    return _spans(text, needle) if needle else ()
+
+
+def highlight(text: str, query: str) -> str:
+    """Return ``text`` escaped, with every accent- and case-insensitive match of ``query`` in ``<mark>``."""
+    return _marked(text, _query_spans(text, query), 0, len(text))
+
+
 def item_html(item: Item, query: str = "", t: Translator | None = None) -> str:
-    """Return one item as an escaped ``<li>``; the partner label and kind are marked up."""
-    partner = f'<span class="pc-partner">{highlight(item.partner, query)}:</span> ' if item.partner else ""
+    """Return one item as an escaped ``<li>``; the partner label and kind are marked up.
+
+    Matches of ``query`` are found in the whole label (``"RET: vervoersvraag"``), so a
+    match that runs from the partner into the text is marked in both parts.
+    """
+    label = item.label()
+    spans = _query_spans(label, query)
+    if item.partner:
+        cut = len(item.partner) + 1  # up to and including the colon
+        partner = f'<span class="pc-partner">{_marked(label, spans, 0, cut)}</span>{_marked(label, spans, cut, cut + 1)}'
+        text = _marked(label, spans, cut + 1, len(label))
+    else:
+        partner, text = "", _marked(label, spans, 0, len(label))
     kind = ""
     if item.kind and t is not None:
         kind = f' <span class="pc-kind">({esc(t("soort." + item.kind))})</span>'
-    return f'<li class="pc-item">{partner}<span class="pc-text">{highlight(item.text, query)}</span>{kind}</li>'
+    return f'<li class="pc-item">{partner}<span class="pc-text">{text}</span>{kind}</li>'
 
 
 def piece_html(
