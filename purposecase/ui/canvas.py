@@ -51,7 +51,8 @@ def item_html(item: Item, query: str = "", t: Translator | None = None) -> str:
     spans = _query_spans(label, query)
     if item.partner:
         cut = len(item.partner) + 1  # up to and including the colon
-        partner = f'<span class="pc-partner">{_marked(label, spans, 0, cut)}</span>{_marked(label, spans, cut, cut + 1)}'
+        name, gap = _marked(label, spans, 0, cut), _marked(label, spans, cut, cut + 1)
+        partner = f'<span class="pc-partner">{name}</span>{gap}'
         text = _marked(label, spans, cut + 1, len(label))
     else:
         partner, text = "", _marked(label, spans, 0, len(label))
