@@ -172,9 +172,16 @@ class WorkspaceSession:
             if p.id == self.access.partner_id
         )
 
-    def _require(self, *roles: str) -> None:
+    def require(self, *roles: str) -> None:
+        """Raise :class:`Forbidden` unless the session's role is one of ``roles``.
+
+        Modules that add documents of their own (value propositions, the roadmap)
+        call this before every write, so permissions hold on the server side.
+        """
         if self.role not in roles:
             raise Forbidden(f"role {self.role!r} may not do this; needs {' or '.join(roles)}")
+
+    _require = require
 
     # ------------------------------------------------------------ partners
     def partners(self, include_removed: bool = False) -> list[Partner]:
@@ -545,7 +552,7 @@ class WorkspaceSession:
         from .store import NotFound
 
         try:
-            doc = self.store.document(self.workspace_id, SHARED_CASE, create=False)
+            doc = self.store.document(self.workspace_id, "shared_case", create=False)
         except NotFound:
             return SharedCase()
         head = self.store.load(doc.id)
@@ -641,12 +648,9 @@ class WorkspaceSession:
             ConflictError: if the shared case was saved elsewhere at the same moment.
         """
         self._require("trekker")
-        doc = self.store.document(self.workspace_id, SHARED_CASE)
+        doc = self.store.document(self.workspace_id, "shared_case")
         head = self.store.load(doc.id)
         return self.store.save(
             doc.id, shared.to_content(), base=head.number if head else 0, author=self.author, note=note
         )
 
-
-SHARED_CASE = "shared_case"
-"""Document kind of the shared Purpose Case (step 3)."""
