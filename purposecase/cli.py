@@ -118,7 +118,7 @@ EXIT_FORBIDDEN = 3
 """Exit code of ``export``/``import`` when the link's role may not do this, or the link is unknown."""
 BASE_URL_ENV = "PURPOSECASE_BASE_URL"
 """Where the workbook is served, for the links ``import`` prints (default ``http://127.0.0.1:8866/voila/render/``)."""
-TOKEN_ENV = "PURPOSECASE_SLEUTEL"
+TOKEN_ENV = "PURPOSECASE_SLEUTEL"  # noqa: S105 - the name of a variable, not a secret
 """Environment variable holding a workspace's secret token (so it need not appear in the shell history)."""
 
 
@@ -193,7 +193,8 @@ def export_command(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
         if upload.backup is not None:
             if fmt not in ("json", "yaml"):
-                _say("Een back-up van een werkruimte exporteer je als JSON of YAML; importeer hem voor andere formaten.")
+                _say("Een back-up van een werkruimte exporteer je als JSON of YAML; "
+                     "importeer hem voor andere formaten.")
                 return EXIT_BAD_INPUT
             data = upload.backup.model_dump(mode="json")
             result = ExportFile(backup_bytes(data, fmt), file_name(upload.title(), fmt), MEDIA_TYPES[fmt])
@@ -297,7 +298,8 @@ def import_command(args: argparse.Namespace) -> int:
         try:
             if args.as_draft:
                 rev = session.import_as_my_draft(upload.as_draft(), note=import_note(path.name))
-                _say(f"Geïmporteerd als jouw concept (revisie {rev.number}); de vorige versie staat in de geschiedenis.")
+                _say(f"Geïmporteerd als jouw concept (revisie {rev.number}); "
+                     "de vorige versie staat in de geschiedenis.")
             else:
                 rev = session.import_as_shared_case(upload.as_shared_case(), note=import_note(path.name))
                 _say(f"Geïmporteerd als gedeelde Purpose Case (revisie {rev.number}).")

@@ -23,6 +23,8 @@ _EXPORTS = {
     "PresenterPanel": "purposecase.ui.trainer",
     "QuizPanel": "purposecase.ui.trainer",
     "canvas_html": "purposecase.ui.canvas",
+    "DelenChapter": "purposecase.ui.delen",
+    "ExportButton": "purposecase.ui.export_button",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -1,0 +1,388 @@
+"""Chapter "Delen en bewaren": export to poster, slides, spreadsheet, text; import a file.
+
+What the page offers depends on the secret link (``?sleutel=``):
+
+- no link: export one of the ten publication examples; import a JSON/YAML
+  file (a case, a draft or a workspace backup) into a NEW workspace, whose
+  new links are shown once;
+- the trekker's link: export the shared case, shared drafts or the whole
+  workspace (backup, JSON/YAML; private drafts stay private); import a file
+  into a new workspace or as this workspace's shared case;
+- a partner's link: export the shared case or their own draft; import a file
+  as their own draft;
+- a viewer's link: export what the viewer may read; no import;
+- an unknown or revoked link: a clear message and the public parts only.
+
+Every role check is repeated on the server side in
+:class:`~purposecase.workspace.WorkspaceSession`; the widgets only leave out
+what a role cannot do. Uploads are limited to
+:data:`purposecase.backup.MAX_UPLOAD_BYTES`, checked in the browser before
+sending (so a file over Voilà's websocket limit never breaks the page) and
+again here.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as ipw
+import traitlets as tl
+
+from ..backup import (
+    MAX_UPLOAD_BYTES,
+    Upload,
+    UploadError,
+    backup_bytes,
+    import_as_new_workspace,
+    import_note,
+    read_upload,
+)
+from ..examples import load_catalogue
+from ..export import MEDIA_TYPES, ExportFile, export_file, file_name, today
+from ..messages import Translator
+from ..store import AccessError, ConflictError, InvalidInput, RevokedToken, StoreUnavailable
+from ..workspace import Forbidden, WorkspaceSession, open_workspace
+from .common import PageContext, StatusLine, esc, header_html, message_html, safe_callback, style_widget, subtitle_html
+from .export_button import ExportButton
+from .links import chapter_url, link_html
+
+NOTEBOOK = "08_delen.ipynb"
+OVERVIEW = "04_zelf_invullen.ipynb"
+UPLOAD_ACCEPT = ".json,.yaml,.yml,application/json,application/yaml,text/yaml"
+
+_GUARD_JS = (
+    "if(window.pcUploadGuard)return;window.pcUploadGuard=1;"
+    "document.addEventListener('change',function(e){var i=e.target;"
+    "if(!i||i.type!=='file'||!i.closest)return;var a=i.closest('.pc-upload-area');if(!a)return;"
+    "var g=a.querySelector('.pc-upload-guard');if(!g)return;var max=+g.dataset.max;"
+    "for(var k=0;k<i.files.length;k++){if(i.files[k].size>max){e.stopImmediatePropagation();"
+    "g.textContent=g.dataset.msg.split('{bestand}').join(i.files[k].name);g.style.display='block';"
+    "i.value='';return;}}g.style.display='none';g.textContent='';},true);"
+)
+"""Constant script (run once per page): refuse a file over the limit in the browser, before it is sent."""
+
+
+def upload_guard_html(t: Translator) -> str:
+    """Return the hidden size-limit message and the one-line installer of the browser-side size check."""
+    msg = t("delen.fout.te_groot", bestand="{bestand}", max=MAX_UPLOAD_BYTES // (1024 * 1024))
+    # the handler of an image that cannot load runs once the HTML is on the page; it holds no user data
+    installer = "(function(){" + _GUARD_JS + "})()"
+    return (
+        f'<div class="pc-upload-guard pc-msg pc-msg-error" role="alert" style="display:none" '
+        f'data-max="{MAX_UPLOAD_BYTES}" data-msg="{esc(msg)}"></div>'
+        f'<img src="data:," alt="" style="display:none" onerror="{esc(installer)}">'
+    )
+
+
+def problems_html(lines: list[str], kind: str = "error") -> str:
+    """Return a message box with a first line and a list of the rest (all escaped)."""
+    if not lines:
+        return ""
+    role = "alert" if kind == "error" else "status"
+    items = "".join(f"<li>{esc(line)}</li>" for line in lines[1:])
+    return (
+        f'<div class="pc-msg pc-msg-{esc(kind)} pc-import-problems" role="{role}"><p>{esc(lines[0])}</p>'
+        + (f"<ul>{items}</ul>" if items else "")
+        + "</div>"
+    )
+
+
+class DelenModel(tl.HasTraits):
+    """State of the chapter.
+
+    Traits:
+        slug: the publication example to export (no link).
+        subject: what to export with a link: ``"shared"``, ``"own"`` (partner's draft),
+            ``"draft:<partner id>"`` (a shared draft) or ``"workspace"`` (backup).
+        history: include every revision in a backup.
+        target: where an import goes: ``"new"`` (a new workspace), ``"shared_case"``
+            (trekker) or ``"draft"`` (partner).
+    """
+
+    slug = tl.Unicode("")
+    subject = tl.Unicode("shared")
+    history = tl.Bool(True)
+    target = tl.Unicode("new")
+
+
+class ExportPanel(ipw.VBox):
+    """What to export (an example, or a part of the workspace) and the export button."""
+
+    def __init__(self, chapter: DelenChapter) -> None:
+        super().__init__()
+        self.add_class("pc-export-panel")
+        self.chapter = chapter
+        t, model, session = chapter.t, chapter.model, chapter.session
+        style = {"description_width": "initial"}
+        children: list[ipw.Widget] = [ipw.HTML(subtitle_html(t("delen.export_titel"), t("delen.export_uitleg")))]
+        self.history_checkbox = ipw.Checkbox(description=t("delen.geschiedenis"), indent=False)
+        self.history_checkbox.add_class("pc-export-history")
+        ipw.link((model, "history"), (self.history_checkbox, "value"))
+        if session is None:
+            cases = load_catalogue().cases
+            self.subject_dropdown = ipw.Dropdown(
+                options=[(c.title, c.slug) for c in cases], description=t("delen.kies_voorbeeld"), style=style,
+                layout=ipw.Layout(width="460px"),
+            )
+            self.subject_dropdown.add_class("pc-example-dropdown")
+            if cases:
+                model.slug = model.slug or cases[0].slug
+                ipw.link((model, "slug"), (self.subject_dropdown, "value"))
+            self.button = ExportButton.for_case(lambda: chapter.example(), t)
+        else:
+            self.subject_dropdown = ipw.Dropdown(
+                options=self._subjects(), description=t("delen.wat"), style=style, layout=ipw.Layout(width="460px")
+            )
+            self.subject_dropdown.add_class("pc-export-subject")
+            ipw.link((model, "subject"), (self.subject_dropdown, "value"))
+            self.button = ExportButton(
+                self._make, t, errors={Forbidden: "delen.fout.mag_niet", StoreUnavailable: "opslag.onbereikbaar"}
+            )
+        guard = safe_callback(chapter.status, t)
+        model.observe(guard(self._on_subject), ["subject", "slug", "history"])
+        self._on_subject()
+        children += [self.subject_dropdown, self.history_checkbox, self.button]
+        self.children = children
+
+    def _subjects(self) -> list[tuple[str, str]]:
+        t, session = self.chapter.t, self.chapter.session
+        assert session is not None
+        options = [(t("export.gedeelde_case"), "shared")]
+        if session.role == "partner":
+            options.append((t("delen.mijn_concept"), "own"))
+            return options
+        options += [
+            (t("export.concept_van", naam=p.name), f"draft:{p.id}") for p, _ in session.shared_drafts()
+        ]
+        options.append((t("delen.hele_werkruimte"), "workspace"))
+        return options
+
+    def _on_subject(self, _change=None) -> None:
+        workspace = self.chapter.model.subject == "workspace" and self.chapter.session is not None
+        self.history_checkbox.layout.display = "" if workspace else "none"
+        self.button.set_formats(("json", "yaml") if workspace else ("pdf", "pptx", "xlsx", "md", "json", "yaml"))
+        self.button.clear()
+
+    def _make(self, fmt: str) -> ExportFile:
+        chapter = self.chapter
+        session, subject, t = chapter.session, chapter.model.subject, chapter.t
+        assert session is not None
+        if subject == "workspace":
+            data = session.backup(history=chapter.model.history)
+            name = session.workspace().name + " back-up"
+            return ExportFile(backup_bytes(data, fmt), file_name(name, fmt, today()), MEDIA_TYPES[fmt])
+        if subject == "own":
+            return export_file(session.export_bundle("draft", lang=t.lang), fmt)
+        if subject.startswith("draft:"):
+            return export_file(session.export_bundle("draft", partner_id=subject[6:], lang=t.lang), fmt)
+        return export_file(session.export_bundle("shared", lang=t.lang), fmt)
+
+
+class ImportPanel(ipw.VBox):
+    """Upload a JSON/YAML file, see what it holds (or what is wrong with it), import it."""
+
+    def __init__(self, chapter: DelenChapter) -> None:
+        super().__init__()
+        self.add_class("pc-import-panel")
+        self.chapter = chapter
+        t, model, session = chapter.t, chapter.model, chapter.session
+        style = {"description_width": "initial"}
+        self.upload: Upload | None = None
+        self.uploader = ipw.FileUpload(accept=UPLOAD_ACCEPT, multiple=False, description=t("delen.kies_bestand"))
+        self.uploader.add_class("pc-upload")
+        self.guard = ipw.HTML(upload_guard_html(t))
+        self.file_info = ipw.HTML()
+        self.file_info.add_class("pc-import-info")
+        self.name_text = ipw.Text(
+            description=t("delen.naam_nieuw"), placeholder=t("delen.naam_placeholder"), style=style,
+            layout=ipw.Layout(width="460px"),
+        )
+        self.name_text.add_class("pc-import-name")
+        targets = [(t("delen.doel_nieuw"), "new")]
+        if session is not None and session.role == "trekker":
+            targets.append((t("delen.doel_gedeeld"), "shared_case"))
+        if session is not None and session.role == "partner":
+            targets = [(t("delen.doel_concept"), "draft")]
+        model.target = targets[0][1]
+        self.target_dropdown = ipw.Dropdown(options=targets, description=t("delen.doel"), style=style)
+        self.target_dropdown.add_class("pc-import-target")
+        ipw.link((model, "target"), (self.target_dropdown, "value"))
+        self.import_button = ipw.Button(description=t("delen.importeer"), icon="upload", button_style="primary",
+                                        disabled=True)
+        self.import_button.add_class("pc-import-button")
+        self.result = ipw.HTML()
+        self.result.add_class("pc-import-result")
+        guard = safe_callback(chapter.status, t)
+        self.uploader.observe(guard(self._on_upload), "value")
+        self.import_button.on_click(guard(self._on_import))
+        model.observe(guard(self._on_target), "target")
+        area = ipw.VBox([self.uploader, self.guard])
+        area.add_class("pc-upload-area")
+        limit = t("delen.import_limiet", max=MAX_UPLOAD_BYTES // (1024 * 1024))
+        self.children = [
+            ipw.HTML(subtitle_html(t("delen.import_titel"), t("delen.import_uitleg") + " " + limit)),
+            area,
+            self.file_info,
+            self.target_dropdown,
+            self.name_text,
+            self.import_button,
+            self.result,
+        ]
+        self._on_target()
+
+    # ------------------------------------------------------------ handlers
+    def _on_target(self, _change=None) -> None:
+        self.name_text.layout.display = "" if self.chapter.model.target == "new" else "none"
+
+    def _on_upload(self, change) -> None:
+        files = change["new"]
+        if not files:
+            return
+        t = self.chapter.t
+        first = files[0]
+        name = str(first.get("name", ""))[:200]
+        self.upload = None
+        self.import_button.disabled = True
+        self.result.value = ""
+        try:
+            upload = read_upload(first["content"], name)
+        except UploadError as exc:
+            self.file_info.value = problems_html(exc.messages(t, name))
+            return
+        finally:
+            # forget the file in the widget: the same file can be chosen again, and no copy lingers
+            self.uploader.value = ()
+        self.upload = upload
+        self.file_info.value = message_html(t("delen.bestand_gelezen", bestand=name) + " " + upload.describe(t), "info")
+        if self.chapter.model.target == "new":
+            self.name_text.value = upload.title()
+        self.import_button.disabled = False
+
+    def _on_import(self, _button=None) -> None:
+        chapter, t = self.chapter, self.chapter.t
+        upload = self.upload
+        if upload is None:
+            chapter.status.show(t("delen.eerst_bestand"), "warning")
+            return
+        self.import_button.disabled = True
+        target, session = chapter.model.target, chapter.session
+        try:
+            if target == "new":
+                self._import_new(upload)
+            elif target == "draft" and session is not None:
+                rev = session.import_as_my_draft(upload.as_draft(), note=import_note(upload.filename))
+                self.result.value = message_html(t("delen.als_concept_klaar", revisie=rev.number), "info")
+            elif target == "shared_case" and session is not None:
+                rev = session.import_as_shared_case(upload.as_shared_case(), note=import_note(upload.filename))
+                self.result.value = message_html(t("delen.als_gedeeld_klaar", revisie=rev.number), "info")
+            else:
+                raise Forbidden("no import target for this page")
+        except UploadError as exc:
+            self.result.value = problems_html(exc.messages(t, upload.filename))
+            self.import_button.disabled = False
+            return
+        except Forbidden:
+            self.result.value = message_html(t("delen.fout.mag_niet"), "error")
+            return
+        except ConflictError:
+            self.result.value = message_html(t("delen.fout.tegelijk"), "warning")
+            self.import_button.disabled = False
+            return
+        except StoreUnavailable:
+            self.result.value = message_html(t("opslag.onbereikbaar"), "error")
+            self.import_button.disabled = False
+            return
+        except InvalidInput:
+            self.result.value = message_html(t("delen.fout.naam"), "warning")
+            self.import_button.disabled = False
+            return
+        self.upload = None
+        self.file_info.value = ""
+
+    def _import_new(self, upload: Upload) -> None:
+        t = self.chapter.t
+        restored = import_as_new_workspace(upload, name=self.name_text.value.strip() or None)
+        name = restored.session.workspace().name
+        parts = [
+            message_html(t("delen.nieuw_klaar", naam=name), "info"),
+            link_html(t("links.trekker"), chapter_url(OVERVIEW, restored.trekker_token, t.lang), t,
+                      note=t("links.trekker_bewaar")),
+        ]
+        parts += [
+            link_html(t("links.partner", naam=p.name), chapter_url(OVERVIEW, token, t.lang), t,
+                      note=t("delen.partner_link_uitleg"))
+            for p, token in restored.partner_tokens
+        ]
+        self.result.value = '<div class="pc-new-links">' + "".join(parts) + "</div>"
+
+
+class DelenChapter(ipw.VBox):
+    """Chapter "Delen en bewaren": exports (poster, slides, spreadsheet, Markdown, JSON/YAML) and import.
+
+    Args:
+        context: page context (language, secret link); default read from the page's address.
+
+    Public attributes (for tests): ``status``, ``model``, ``session``, ``export_panel``
+    (:class:`ExportPanel`), ``import_panel`` (:class:`ImportPanel`, ``None`` for a viewer).
+    """
+
+    def __init__(self, context: PageContext | None = None) -> None:
+        super().__init__()
+        self.add_class("pc-chapter")
+        self.add_class("pc-delen")
+        self.context = context or PageContext.from_query()
+        t = self.t = Translator(self.context.lang)
+        self.status = StatusLine()
+        self.model = DelenModel()
+        self.session: WorkspaceSession | None = None
+        self.export_panel: ExportPanel | None = None
+        self.import_panel: ImportPanel | None = None
+        self.workspace_line = ipw.HTML()
+        self.children = [style_widget(), ipw.HTML(header_html(t("delen.titel"), t("delen.intro"))), self.status]
+        try:
+            self._open()
+        except Exception:  # noqa: BLE001 - never a traceback on the page
+            import logging
+            import traceback
+
+            logging.getLogger("purposecase.ui").error("opening the chapter failed:\n%s", traceback.format_exc())
+            self.status.show(t("fout.onverwacht"), "error")
+
+    def example(self):
+        """Return the chosen publication example (no link), or ``None``."""
+        try:
+            return load_catalogue().get(self.model.slug)
+        except KeyError:
+            return None
+
+    def _open(self) -> None:
+        t = self.t
+        token = self.context.sleutel
+        if token:
+            try:
+                self.session = open_workspace(token)
+            except RevokedToken:
+                self.status.show(t("toegang.ingetrokken"), "error")
+            except AccessError:
+                self.status.show(t("toegang.onbekend"), "error")
+            except StoreUnavailable:
+                self.status.show(t("opslag.onbereikbaar"), "error")
+                return
+        children = list(self.children)
+        if self.session is not None:
+            session = self.session
+            me = session.me()
+            who = f" · {me.name}" if me else ""
+            role = t(f"rol.{session.role}")
+            self.workspace_line.value = (
+                f'<p class="pc-workspace-line"><span class="pc-workspace-name">{esc(session.workspace().name)}</span>'
+                f' · <span class="pc-role">{esc(t("zelf.jouw_rol", rol=role))}</span>{esc(who)}</p>'
+            )
+            children.insert(2, self.workspace_line)
+        self.export_panel = ExportPanel(self)
+        children.append(self.export_panel)
+        if self.session is not None and self.session.role == "viewer":
+            children.append(ipw.HTML(subtitle_html(t("delen.import_titel"))))
+            children.append(ipw.HTML(message_html(t("delen.kijker_geen_import"), "info")))
+        else:
+            self.import_panel = ImportPanel(self)
+            children.append(self.import_panel)
+        self.children = children
