@@ -150,13 +150,20 @@ class SearchHit:
     spans: tuple[tuple[int, int], ...]
 
 
+@lru_cache(maxsize=65536)
+def _folded(text: str) -> str:
+    return _fold(text)
+
+
 def _spans(text: str, needle: str) -> tuple[tuple[int, int], ...]:
-    # Folding keeps length for Latin text except for rare ligatures; map by
-    # folding character by character so offsets stay aligned with ``text``.
-    folded_chars = [_fold(ch) or ch for ch in text]
-    folded = "".join(folded_chars)
+    """Return the ``(start, end)`` offsets in ``text`` of every match of the folded ``needle``."""
+    folded = _folded(text)
+    if needle not in folded:
+        return ()
     if len(folded) != len(text):
-        # fall back to a per-character index map
+        # a character folded into several (a ligature): map offsets character by character
+        folded_chars = [_fold(ch) or ch for ch in text]
+        folded = "".join(folded_chars)
         index: list[int] = []
         for i, part in enumerate(folded_chars):
             index.extend([i] * len(part))

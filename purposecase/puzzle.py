@@ -218,20 +218,31 @@ def is_adopted(text: str, partner_ids: Iterable[str], shared_items: Sequence[Sha
     return False
 
 
+def mark_adopted(
+    key: str, grouped: Sequence[Sequence[BoardEntry]], shared: SharedCase, threshold: float = SIMILARITY_THRESHOLD
+) -> list[Group]:
+    """Return the groups of one piece with their adoption state against ``shared``.
+
+    Grouping (the expensive part) does not depend on the shared case, so a page
+    groups once and only re-marks adoption after each change.
+    """
+    items = shared.items(key)
+    return [
+        Group(key, tuple(members), any(is_adopted(e.item.text, [e.partner_id], items, threshold) for e in members))
+        for members in grouped
+    ]
+
+
 def build_board(
     drafts: Iterable[tuple[PartnerRef, PartnerDraft]],
     shared: SharedCase,
     threshold: float = SIMILARITY_THRESHOLD,
 ) -> dict[str, list[Group]]:
     """Return the puzzle board: per piece, the groups of near-duplicate items with their adoption state."""
-    board = {}
-    for key, entries in board_entries(drafts).items():
-        groups = []
-        for members in group_similar(entries, threshold):
-            adopted = any(is_adopted(e.item.text, [e.partner_id], shared.items(key), threshold) for e in members)
-            groups.append(Group(key, tuple(members), adopted))
-        board[key] = groups
-    return board
+    return {
+        key: mark_adopted(key, group_similar(entries, threshold), shared, threshold)
+        for key, entries in board_entries(drafts).items()
+    }
 
 
 # ------------------------------------------------------------- operations

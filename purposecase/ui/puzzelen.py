@@ -165,12 +165,24 @@ class PuzzleBoard(ipw.VBox):
         self.partner_names = {p.id: p.name for p in partners if p.active}
         refs_drafts = [(puzzle.PartnerRef(p.id, p.name, p.organisation), d) for p, d in s.shared_drafts()]
         self.drafts = {ref.id: d for ref, d in refs_drafts}
-        self.board = puzzle.build_board(refs_drafts, self.loaded.shared)
+        self._entries = puzzle.board_entries(refs_drafts)
+        self._grouped: dict[str, list] = {}
         self.reactions = s.reactions()
 
+    def groups_of(self, key: str) -> list[puzzle.Group]:
+        """Return the board groups of piece ``key`` (grouped once per load, adoption marked now)."""
+        if key not in self._grouped:
+            self._grouped[key] = puzzle.group_similar(self._entries[key])
+        return puzzle.mark_adopted(key, self._grouped[key], self.loaded.shared)
+
+    @property
+    def board(self) -> dict[str, list[puzzle.Group]]:
+        """Return the whole board (every piece); the page itself only needs the current piece."""
+        return {key: self.groups_of(key) for key in self._entries}
+
     def _apply(self, operation) -> None:
+        # only the shared case changed: keep the drafts and their grouping, redraw
         self.loaded = self.session.update_shared(operation)
-        self._load()
         self._render()
 
     # ----------------------------------------------------------------- view
@@ -291,7 +303,7 @@ class PuzzleBoard(ipw.VBox):
         # board
         self.groups = []
         cards: list[ipw.Widget] = []
-        for group in self.board[key]:
+        for group in self.groups_of(key):
             html = ipw.HTML(group_html(group, t))
             button = None
             if self.trekker:
