@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .paths import data_home, notebooks_dir
+from .paths import PACKAGE_DIR, data_home, notebooks_dir
 
 DEFAULT_PORT = 8866
 START_CHAPTER = "03_voorbeelden.ipynb"
@@ -73,12 +73,9 @@ def voila_argv(
         f"--Voila.base_url={base_url}",
         f"--template={TEMPLATE}",
         "--VoilaConfiguration.show_tracebacks=False",
-        # The page's beforeunload beacon posts /voila/api/shutdown/<id> with the
-        # _xsrf cookie, which voila 0.5.13 never sets, so the POST is refused
-        # and kernels pile up (DESIGN.md §5). There is no login session for
-        # XSRF to protect; kernel ids are random UUIDs.
-        "--Voila.tornado_settings="
-        + repr({"disable_check_xsrf": True, "websocket_max_message_size": WEBSOCKET_MAX_BYTES}),
+        # tornado settings (xsrf for the close beacon, websocket size, a log that
+        # scrubs ?sleutel=) live in purposecase/voila_config/voila.py
+        f"--Voila.config_file_paths={[str(PACKAGE_DIR / 'voila_config')]}",
         f"--MappingKernelManager.cull_idle_timeout={KERNEL_CULL_IDLE_SECONDS}",
         "--MappingKernelManager.cull_interval=30",
         "--MappingKernelManager.cull_connected=False",

@@ -10,9 +10,39 @@ def test_voila_settings():
     assert "--port=9999" in argv and "--Voila.ip=127.0.0.1" in argv
     assert "--VoilaConfiguration.show_tracebacks=False" in argv
     assert any(a.startswith("--MappingKernelManager.cull_idle_timeout=") for a in argv)
-    assert any("disable_check_xsrf" in a for a in argv)
+    config = next(a for a in argv if a.startswith("--Voila.config_file_paths="))
+    assert "voila_config" in config
     assert "--no-browser" in argv
     assert "--preheat_kernel=True" in voila_argv(preheat=True)
+
+
+def test_voila_config_file_sets_the_tornado_settings():
+    import runpy
+
+    from traitlets.config import Config
+
+    from purposecase.cli import WEBSOCKET_MAX_BYTES
+    from purposecase.paths import PACKAGE_DIR
+
+    cfg = Config()
+    runpy.run_path(str(PACKAGE_DIR / "voila_config" / "voila.py"), init_globals={"get_config": lambda: cfg})
+    settings = cfg.Voila.tornado_settings
+    assert settings["disable_check_xsrf"] is True
+    assert settings["websocket_max_message_size"] == WEBSOCKET_MAX_BYTES
+    assert "sleutel" in settings["extra_log_scrub_param_keys"]
+    assert callable(settings["log_function"])
+
+
+def test_log_filter_redacts_tokens():
+    import logging
+
+    from purposecase.voila_config.scrub import ScrubSecrets
+
+    record = logging.LogRecord(
+        "tornado.general", logging.WARNING, __file__, 1, "%d GET %s", (404, "/x?a=1&sleutel=GEHEIM&taal=en"), None
+    )
+    assert ScrubSecrets().filter(record)
+    assert record.getMessage() == "404 GET /x?a=1&sleutel=[secret]&taal=en"
 
 
 def test_parser_defaults():

@@ -1,0 +1,32 @@
+"""Voilà configuration of the workbook, loaded through ``--Voila.config_file_paths`` (see ``purposecase.cli``).
+
+Python rather than command-line flags, because the request logger is a function:
+- ``log_function``: jupyter_server's request logger, which scrubs secret query
+  parameters; ``extra_log_scrub_param_keys`` adds our ``sleutel`` so a workspace
+  token never reaches a log line (also not through a ``Referer`` header);
+- ``disable_check_xsrf``: the page's beforeunload beacon posts
+  ``/voila/api/shutdown/<kernel id>`` with the ``_xsrf`` cookie, which voila
+  0.5.13 never sets, so the check would refuse it and kernels would pile up
+  (DESIGN.md §5). There is no login session for XSRF to protect; kernel ids
+  are random UUIDs.
+- ``websocket_max_message_size``: uploads travel over the kernel websocket;
+  Tornado's default is 10 MiB and a larger message fails silently.
+"""
+
+from jupyter_server.log import log_request
+
+from purposecase.cli import WEBSOCKET_MAX_BYTES
+
+c = get_config()  # noqa: F821 - provided by traitlets when the file is loaded
+
+c.Voila.tornado_settings = {
+    "disable_check_xsrf": True,
+    "websocket_max_message_size": WEBSOCKET_MAX_BYTES,
+    "log_function": log_request,
+    "extra_log_scrub_param_keys": ["sleutel"],
+}
+
+# Tornado's own error lines (404, 403 …) carry the full address; redact tokens there too.
+from purposecase.voila_config.scrub import install  # noqa: E402
+
+install()
