@@ -172,3 +172,13 @@ def test_without_a_link_and_with_a_bad_one():
     assert "link van jullie werkruimte" in text_of(SamenPuzzelenChapter(context=PageContext()).children[-1].value)
     bad = SamenPuzzelenChapter(context=PageContext(sleutel="onzin"))
     assert "kennen we niet" in text_of(bad.status.value) and bad.board is None
+
+
+def test_a_crafted_change_on_a_disabled_widget_writes_nothing(workspace):
+    """What a forged comm message would do: set a value on a widget the role sees disabled."""
+    ttoken, tokens = workspace
+    ans = page(tokens["Ans"]).board
+    assert ans.agreed_checkbox.disabled
+    ans.agreed_checkbox.value = True  # the kernel applies a comm_msg like this
+    assert "kan met jouw link niet" in text_of(ans.status.value)
+    assert page(ttoken).board.loaded.base == 0  # nothing saved

@@ -90,12 +90,21 @@ class StatusLine(ipw.HTML):
         self.value = ""
 
 
+ERROR_MESSAGES = {
+    "forbidden": "fout.niet_toegestaan",
+    "unavailable": "opslag.onbereikbaar",
+    "conflict": "fout.conflict",
+}
+"""Store errors (by their ``code``) that get their own message instead of the generic one."""
+
+
 def safe_callback(status: StatusLine, t: Translator) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorate a widget callback so no exception ever reaches the page.
 
     The error is logged (with traceback, to the kernel's stderr, which Voilà
     keeps off the page) and ``status`` shows the translated ``fout.onverwacht``
-    message instead.
+    message instead; a store error with a known ``code`` (a write the link's role
+    may not do, a database that is unreachable, a conflict) gets its own message.
     """
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -103,10 +112,12 @@ def safe_callback(status: StatusLine, t: Translator) -> Callable[[Callable[..., 
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
                 return fn(*args, **kwargs)
-            except Exception:  # noqa: BLE001 - the page must never show a traceback
-                log.error("callback %s failed:\n%s", fn.__qualname__, traceback.format_exc())
-                print(traceback.format_exc(), file=sys.__stderr__)
-                status.show(t("fout.onverwacht"), "error")
+            except Exception as exc:  # noqa: BLE001 - the page must never show a traceback
+                key = ERROR_MESSAGES.get(getattr(exc, "code", ""), "fout.onverwacht")
+                if key == "fout.onverwacht":
+                    log.error("callback %s failed:\n%s", fn.__qualname__, traceback.format_exc())
+                    print(traceback.format_exc(), file=sys.__stderr__)
+                status.show(t(key), "error")
                 return None
 
         return wrapper
