@@ -478,7 +478,9 @@ def backup_workspace(
     partners: list[Partner] = store.list_partners(workspace_id, include_removed=True)
     documents = []
     for doc in store.documents(workspace_id):
-        entry: dict[str, Any] = {"kind": doc.kind, "partner": doc.partner_id, "state": doc.state, "head": doc.head}
+        entry: dict[str, Any] = {
+            "kind": doc.kind, "partner": doc.partner_id, "state": doc.state, "head": doc.head, "withheld": False,
+        }
         if readable is not None and not readable(doc):
             entry.update(withheld=True, head=0, revisions=[])
             documents.append(entry)
