@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test install lint chromium bench clean
+.PHONY: serve test install lint chromium axe bench clean
 
 serve: $(STAMP)
 	$(VENV)/bin/purposecase serve
@@ -26,14 +26,27 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	else echo "chromium is missing and we are not root: browser tests will be skipped"; fi
 
+# axe-core (npm) for the accessibility scans of the browser tests, in a project-local, git-ignored folder.
+AXE := .cache/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+
+$(AXE):
+	@if ! command -v npm >/dev/null; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			echo "Installing Debian's npm for the accessibility scans"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+		else echo "npm is missing and we are not root: accessibility scans will be skipped"; exit 0; fi; \
+	fi; \
+	mkdir -p .cache && npm install --prefix .cache --no-audit --no-fund --no-save --silent axe-core@4
+
 lint: $(STAMP)
 	$(PY) -m ruff check purposecase tests benchmarks
 
-test: $(STAMP) chromium lint
+test: $(STAMP) chromium axe lint
 	$(PY) -m pytest
 
 bench: $(STAMP) chromium
 	$(PY) benchmarks/pages.py --runs 5
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache build *.egg-info .cache

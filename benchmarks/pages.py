@@ -33,6 +33,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 # notebook → (selector of "widgets visible", selector of "interactive")
 PAGES: dict[str, tuple[str, str]] = {
     "bare.ipynb": (".widget-button", ".widget-button:enabled"),
+    "00_welkom.ipynb": (".pc-steps", ".pc-nav-next"),
+    "01_waardecreatie.ipynb": (".pc-sdg-grid", ".pc-sdg-4 input:enabled"),
+    "02_purpose_case.ipynb": (".pc-instrument-canvas", ".pc-piece-picker button:enabled"),
     "03_voorbeelden.ipynb": (".pc-canvas", ".pc-case-dropdown select:enabled"),
 }
 
