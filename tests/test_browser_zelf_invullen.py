@@ -56,7 +56,7 @@ def test_trekker_starts_and_invites_in_the_browser(browser, voila_server, artifa
     context, page = new_page(browser)
     page.goto(partner_link)
     page.locator(".pc-draft-editor").wait_for()
-    assert "Ans de Vries" in page.locator(".pc-workspace-line").inner_text()
+    assert "Ans de Vries" in page.locator(".pc-navbar").inner_text()
     assert page.locator(".pc-inspiration", has_text="House of Hospitality").count() == 1
     context.close()
 

@@ -23,6 +23,7 @@ from ..workspace import LoadedShared, WorkspaceSession, open_workspace
 from .canvas import CanvasView
 from .common import PageContext, StatusLine, esc, header_html, message_html, safe_callback, style_widget, subtitle_html
 from .links import chapter_url
+from .nav import NavBar
 
 NOTEBOOK = "05_samen_puzzelen.ipynb"
 REFRESH_SECONDS = 15.0
@@ -522,6 +523,7 @@ class SamenPuzzelenChapter(ipw.VBox):
         self.session: WorkspaceSession | None = None
         self.board: PuzzleBoard | None = None
         self.header = ipw.HTML(header_html(t("puzzel.titel"), t("puzzel.intro")))
+        # the navigation bar shows workspace and role on the page; kept for notebook users and tests
         self.workspace_line = ipw.HTML()
         body: ipw.Widget = ipw.HTML()
         try:
@@ -532,7 +534,8 @@ class SamenPuzzelenChapter(ipw.VBox):
 
             logging.getLogger("purposecase.ui").error("opening the chapter failed:\n%s", traceback.format_exc())
             self.status.show(t("fout.onverwacht"), "error")
-        self.children = [style_widget(), self.header, self.workspace_line, self.status, body]
+        self.nav = NavBar(self.context, NOTEBOOK, session=self.session, t=t, lookup=False)
+        self.children = [style_widget(), self.nav, self.header, self.status, body]
 
     def _open(self) -> ipw.Widget:
         t = self.t

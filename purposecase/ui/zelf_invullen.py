@@ -32,6 +32,7 @@ from .common import (
 )
 from .draft import DraftEditor, format_time
 from .links import chapter_url, link_html
+from .nav import NavBar
 
 NOTEBOOK = "04_zelf_invullen.ipynb"
 REFRESH_SECONDS = 10.0
@@ -365,9 +366,11 @@ class ZelfInvullenChapter(ipw.VBox):
         self.status = StatusLine()
         self.session: WorkspaceSession | None = None
         self.header = ipw.HTML(header_html(t("zelf.titel"), t("zelf.intro")))
+        # the navigation bar shows workspace and role on the page; kept for notebook users and tests
         self.workspace_line = ipw.HTML()
         self.body: ipw.Widget = ipw.VBox()
-        self.children = [style_widget(), self.header, self.workspace_line, self.status, self.body]
+        self.nav = NavBar(self.context, NOTEBOOK, t=t, lookup=False)
+        self.children = [style_widget(), self.nav, self.header, self.status, self.body]
         try:
             self._open()
         except Exception:  # noqa: BLE001 - never a traceback on the page
@@ -402,6 +405,7 @@ class ZelfInvullenChapter(ipw.VBox):
         """Show the panel for ``session``'s role (after opening a link or starting a workspace)."""
         t = self.t
         self.session = session
+        self.nav.set_session(session, sleutel=new_trekker_token)
         workspace = session.workspace()
         role = t(f"rol.{session.role}")
         me = session.me()
