@@ -50,14 +50,26 @@ UPLOAD_ACCEPT = ".json,.yaml,.yml,application/json,application/yaml,text/yaml"
 
 _GUARD_JS = (
     "if(window.pcUploadGuard)return;window.pcUploadGuard=1;"
-    "document.addEventListener('change',function(e){var i=e.target;"
-    "if(!i||i.type!=='file'||!i.closest)return;var a=i.closest('.pc-upload-area');if(!a)return;"
-    "var g=a.querySelector('.pc-upload-guard');if(!g)return;var max=+g.dataset.max;"
-    "for(var k=0;k<i.files.length;k++){if(i.files[k].size>max){e.stopImmediatePropagation();"
-    "g.textContent=g.dataset.msg.split('{bestand}').join(i.files[k].name);g.style.display='block';"
-    "i.value='';return;}}g.style.display='none';g.textContent='';},true);"
+    # remember which upload area a click on an upload button came from ...
+    "document.addEventListener('click',function(e){var t=e.target;var b=t&&t.closest?t.closest('.widget-upload'):null;"
+    "window.pcUploadArea=b?b.closest('.pc-upload-area'):null;},true);"
+    # ... ipywidgets then opens its own (detached) file input: guard that input's change event
+    "var click=HTMLInputElement.prototype.click;HTMLInputElement.prototype.click=function(){"
+    "var a=window.pcUploadArea;window.pcUploadArea=null;"
+    "if(this.type==='file'&&a&&!this.pcGuard){this.pcGuard=1;var input=this;"
+    "input.addEventListener('change',function(e){var g=a.querySelector('.pc-upload-guard');if(!g)return;"
+    "var max=+g.dataset.max;for(var k=0;k<input.files.length;k++){if(input.files[k].size>max){"
+    "e.stopImmediatePropagation();g.textContent=g.dataset.msg.split('{bestand}').join(input.files[k].name);"
+    "g.style.display='block';input.value='';return;}}g.style.display='none';g.textContent='';},true);}"
+    "return click.apply(this,arguments);};"
 )
-"""Constant script (run once per page): refuse a file over the limit in the browser, before it is sent."""
+"""Constant script (run once per page): refuse a file over the limit in the browser, before it is sent.
+
+ipywidgets' upload button opens a file input that is not in the page, so a listener on the page never
+sees its ``change`` event. The script notes the upload area of a click on an upload button and, when
+that button opens its file input, adds a capturing ``change`` listener to it, which runs before the
+widget's own (capture listeners at the target run first, Chromium ≥ 89) and stops a file over the limit
+there, showing the translated message instead. It holds no user data."""
 
 
 def upload_guard_html(t: Translator) -> str:
@@ -186,14 +198,16 @@ class ImportPanel(ipw.VBox):
         t, model, session = chapter.t, chapter.model, chapter.session
         style = {"description_width": "initial"}
         self.upload: Upload | None = None
-        self.uploader = ipw.FileUpload(accept=UPLOAD_ACCEPT, multiple=False, description=t("delen.kies_bestand"))
+        self.uploader = ipw.FileUpload(
+            accept=UPLOAD_ACCEPT, multiple=False, description=t("delen.kies_bestand"), layout=ipw.Layout(width="auto")
+        )
         self.uploader.add_class("pc-upload")
         self.guard = ipw.HTML(upload_guard_html(t))
         self.file_info = ipw.HTML()
         self.file_info.add_class("pc-import-info")
         self.name_text = ipw.Text(
             description=t("delen.naam_nieuw"), placeholder=t("delen.naam_placeholder"), style=style,
-            layout=ipw.Layout(width="460px"),
+            layout=ipw.Layout(width="560px"),
         )
         self.name_text.add_class("pc-import-name")
         targets = [(t("delen.doel_nieuw"), "new")]
@@ -214,7 +228,7 @@ class ImportPanel(ipw.VBox):
         self.uploader.observe(guard(self._on_upload), "value")
         self.import_button.on_click(guard(self._on_import))
         model.observe(guard(self._on_target), "target")
-        area = ipw.VBox([self.uploader, self.guard])
+        area = ipw.VBox([ipw.HBox([self.uploader]), self.guard])
         area.add_class("pc-upload-area")
         limit = t("delen.import_limiet", max=MAX_UPLOAD_BYTES // (1024 * 1024))
         self.children = [
@@ -223,7 +237,7 @@ class ImportPanel(ipw.VBox):
             self.file_info,
             self.target_dropdown,
             self.name_text,
-            self.import_button,
+            ipw.HBox([self.import_button]),
             self.result,
         ]
         self._on_target()

@@ -135,6 +135,9 @@ class ExportButton(ipw.VBox):
             value=0, min=0, max=STEPS, layout=ipw.Layout(visibility="hidden", width="220px")
         )
         self.busy_line = ipw.HTML()
+        self.progress_row = ipw.HBox(
+            [self.progress, self.busy_line], layout=ipw.Layout(align_items="center", grid_gap="10px", display="none")
+        )
         self.link = ipw.HTML()
         for widget, cls in (
             (self.format_dropdown, "pc-export-format"),
@@ -156,7 +159,7 @@ class ExportButton(ipw.VBox):
             ipw.HBox(
                 [self.format_dropdown, self.make_button], layout=ipw.Layout(flex_flow="row wrap", grid_gap="10px")
             ),
-            ipw.HBox([self.progress, self.busy_line], layout=ipw.Layout(align_items="center", grid_gap="10px")),
+            self.progress_row,
             self.status,
             self.link,
         ]
@@ -203,6 +206,7 @@ class ExportButton(ipw.VBox):
         self.make_button.disabled = busy
         self.format_dropdown.disabled = busy
         self.progress.layout.visibility = "visible" if busy else "hidden"
+        self.progress_row.layout.display = "" if busy else "none"
         if not busy:
             self.busy_line.value = ""
 
