@@ -216,3 +216,16 @@ def test_upload_guard_holds_the_limit_and_no_user_data():
     markup = upload_guard_html(Translator("nl"))
     assert 'data-max="10485760"' in markup and "{bestand}" in html.unescape(markup)
     assert "onerror=" in markup
+
+
+def test_the_examples_chapter_exports_the_chosen_case():
+    from purposecase.ui.examples import ExamplesChapter
+
+    chapter = ExamplesChapter(context=PageContext())
+    button = chapter.tabs.children[0].children[-1]
+    assert isinstance(button, ExportButton)
+    chapter.model.slug = "u-tech-community"
+    button.format_dropdown.value = "json"
+    button.make_button.click()
+    name, data = downloaded(button)
+    assert name.startswith("u-tech-community-") and load_case("u-tech-community").title in data.decode()

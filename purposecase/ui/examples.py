@@ -17,6 +17,7 @@ from ..model import PurposeCase, compare
 from ..pieces import get_piece
 from .canvas import CanvasView, highlight, item_html
 from .common import PageContext, StatusLine, esc, message_html, safe_callback, style_widget
+from .export_button import ExportButton
 from .nav import NavBar
 from .trainer import PresenterPanel, QuizPanel
 
@@ -228,6 +229,7 @@ class ExamplesChapter(ipw.VBox):
                 ),
                 self.case_info,
                 self.canvas,
+                ExportButton.for_case(lambda: self.model.case(), t),
             ]
         )
 
