@@ -323,3 +323,16 @@ def test_poster_page_one_as_png(artifacts):
     assert colours is not None and len(colours) > 50  # not blank: text and the eleven colours
     doc2 = pdfium.PdfDocument(export_bytes(ExportBundle(case=big_case(), workspace="W", date=WHEN), "pdf"))
     doc2[0].render(scale=1.0).to_pil().save(artifacts / "poster-overflow-page1.png")
+
+
+def test_the_export_benchmark_runs(tmp_path, capsys):
+    import importlib.util
+
+    path = Path(__file__).parents[1] / "benchmarks" / "exports.py"
+    spec = importlib.util.spec_from_file_location("exports_bench", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.main(["--runs", "1", "--no-figure", "--out", str(tmp_path)]) == 0
+    result = json.loads(next(tmp_path.glob("exports-*.json")).read_text())
+    assert {r["what"] for r in result["rows"]} >= set(FORMATS)
+    assert "Entree in Beweging" in capsys.readouterr().out
