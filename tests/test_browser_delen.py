@@ -116,7 +116,7 @@ def test_import_into_a_new_workspace_and_bad_files(browser, voila_server, artifa
     # the new workspace's trekker exports its whole workspace as a backup
     trekker_url = link.input_value().replace("04_zelf_invullen.ipynb", CHAPTER)
     page.goto(trekker_url)
-    page.locator(".pc-workspace-line", has_text="Ons Hospitality-pact").wait_for()
+    page.locator(".pc-navbar", has_text="Ons Hospitality-pact").wait_for()
     page.locator(".pc-export-subject select").select_option(label=T("delen.hele_werkruimte"))
     name, backup = make_and_download(page, "json", tmp_path)
     page.screenshot(path=str(artifacts / "delen-trekker.png"))

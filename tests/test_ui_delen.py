@@ -209,7 +209,7 @@ def test_english_page():
     chapter = DelenChapter(context=PageContext(lang="en"))
     labels = [k for k, _ in chapter.export_panel.button.format_dropdown.options]
     assert labels[0] == "Poster (PDF, A3)" and "Make the file" == chapter.export_panel.button.make_button.description
-    assert "Share and keep" in chapter.children[1].value
+    assert "Share and keep" in chapter.children[2].value
 
 
 def test_upload_guard_holds_the_limit_and_no_user_data():

@@ -151,6 +151,14 @@ class ExportBundle:
         """Return the Impact Roadmap as sections (empty while there is none)."""
         return self.roadmap.export_sections(self.lang) if self.roadmap is not None else []
 
+    def kind_text(self, purpose_case: str = "Purpose Case") -> str:
+        """Return what the case is for a subtitle: ``"Purpose Case · <label>"``, without saying it twice."""
+        if not self.label:
+            return purpose_case
+        if purpose_case.casefold() in self.label.casefold():
+            return self.label
+        return f"{purpose_case} · {self.label}"
+
     def date_text(self) -> str:
         """Return the date as printed: ``"30-11-2026"`` (nl) or ``"2026-11-30"`` (en)."""
         return self.date.isoformat() if self.lang == "en" else self.date.strftime("%d-%m-%Y")

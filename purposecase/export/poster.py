@@ -253,9 +253,7 @@ class PosterBuilder:
         )
         flowables = [Paragraph(_text(title), title_style)]
         if not continued:
-            bits = [t("export.purpose_case")]
-            if b.label:
-                bits.append(b.label)
+            bits = [b.kind_text(t("export.purpose_case"))]
             if b.workspace and b.workspace != b.case.title:
                 bits.append(b.workspace)
             bits += [x for x in (b.case.sector, b.case.region) if x]
@@ -456,7 +454,7 @@ class PosterBuilder:
         buffer = io.BytesIO()
         c = Canvas(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1, pageCompression=1)
         c.setTitle(b.case.title)
-        c.setSubject(t("export.purpose_case") + (f" · {b.label}" if b.label else ""))
+        c.setSubject(b.kind_text(t("export.purpose_case")))
         c.setAuthor(b.workspace or t("export.werkboek"))
         c.setCreator(t("export.werkboek"))
         self._draw_canvas_page(c)

@@ -159,7 +159,7 @@ class SlideBuilder:
         slide = self._slide()
         self._rect(slide, 0, 0, SLIDE_W_IN, 0.35, _hex(PIECES[0].colour))
         self._text(slide, 0.8, 1.6, SLIDE_W_IN - 1.6, 1.6, [[_Run(b.case.title, bold=True, size=40)]])
-        lines = [" · ".join(x for x in (t("export.purpose_case"), b.label) if x)]
+        lines = [b.kind_text(t("export.purpose_case"))]
         if b.workspace and b.workspace != b.case.title:
             lines.append(b.workspace)
         if b.case.sector or b.case.region:
@@ -375,7 +375,7 @@ class SlideBuilder:
             self.section_slides(t("export.roadmap"), roadmap)
         props = self.prs.core_properties
         props.title = b.case.title[:250]
-        props.subject = " · ".join(x for x in (t("export.purpose_case"), b.label) if x)[:250]
+        props.subject = b.kind_text(t("export.purpose_case"))[:250]
         props.author = (b.workspace or t("export.werkboek"))[:250]
         props.language = "en-GB" if b.lang == "en" else "nl-NL"
         props.keywords = "Purpose Case"

@@ -63,7 +63,7 @@ def case_markdown(bundle: ExportBundle) -> bytes:
     """Return ``bundle`` as Markdown (UTF-8): title, context, the eleven pieces, drafts, optional parts."""
     b, t = bundle, Translator(bundle.lang)
     lines = [f"# {md_escape(b.case.title)}", ""]
-    meta = [t("export.purpose_case"), b.label]
+    meta = [b.kind_text(t("export.purpose_case"))]
     if b.workspace and b.workspace != b.case.title:
         meta.append(b.workspace)
     meta += [b.case.sector, b.case.region, b.date_text()]

@@ -43,6 +43,7 @@ from ..workspace import Forbidden, WorkspaceSession, open_workspace
 from .common import PageContext, StatusLine, esc, header_html, message_html, safe_callback, style_widget, subtitle_html
 from .export_button import ExportButton
 from .links import chapter_url, link_html
+from .nav import NavBar
 
 NOTEBOOK = "08_delen.ipynb"
 OVERVIEW = "04_zelf_invullen.ipynb"
@@ -349,8 +350,12 @@ class DelenChapter(ipw.VBox):
         self.session: WorkspaceSession | None = None
         self.export_panel: ExportPanel | None = None
         self.import_panel: ImportPanel | None = None
+        # the navigation bar shows the workspace and the role; the line is kept for notebook users and tests
         self.workspace_line = ipw.HTML()
-        self.children = [style_widget(), ipw.HTML(header_html(t("delen.titel"), t("delen.intro"))), self.status]
+        self.nav = NavBar(self.context, NOTEBOOK, t=t, lookup=False)
+        self.children = [
+            style_widget(), self.nav, ipw.HTML(header_html(t("delen.titel"), t("delen.intro"))), self.status,
+        ]
         try:
             self._open()
         except Exception:  # noqa: BLE001 - never a traceback on the page
@@ -390,7 +395,7 @@ class DelenChapter(ipw.VBox):
                 f'<p class="pc-workspace-line"><span class="pc-workspace-name">{esc(session.workspace().name)}</span>'
                 f' · <span class="pc-role">{esc(t("zelf.jouw_rol", rol=role))}</span>{esc(who)}</p>'
             )
-            children.insert(2, self.workspace_line)
+            self.nav.set_session(session)
         self.export_panel = ExportPanel(self)
         children.append(self.export_panel)
         if self.session is not None and self.session.role == "viewer":
