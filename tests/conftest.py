@@ -152,3 +152,27 @@ def artifacts() -> Path:
 def copy_notebooks(dest: Path) -> Path:
     shutil.copytree(ROOT / "notebooks", dest, dirs_exist_ok=True)
     return dest
+
+
+def pg_schema_url(url: str):
+    """Return ``(url, cleanup)``: ``url`` scoped to a fresh PostgreSQL schema, ``cleanup`` drops it."""
+    import secrets
+
+    import sqlalchemy as sa
+
+    schema = f"t_{secrets.token_hex(5)}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in url else "?"
+
+    def cleanup() -> None:
+        from purposecase import store as store_module
+
+        for key in [k for k in store_module._ENGINES if schema in str(k)]:
+            store_module._ENGINES.pop(key).dispose()
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+    return f"{url}{sep}options=-csearch_path%3D{schema}", cleanup

@@ -1,0 +1,135 @@
+"""Faults: a kernel killed while a partner types, a process killed mid-save, many pages opened and closed."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import time
+
+import psutil
+import pytest
+
+from purposecase.store import open_store
+from purposecase.workspace import create_workspace
+
+
+def _save_forever(url: str, doc_id: int, ready) -> None:
+    store = open_store(url)
+    head = store.load(doc_id)
+    base = head.number if head else 0
+    ready.set()
+    n = 0
+    while True:
+        n += 1
+        rev = store.save(doc_id, {"n": n, "tekst": "x" * 5000}, base=base, author="proef")
+        base = rev.number
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_process_killed_mid_save_leaves_a_consistent_store(backend, tmp_path, request):
+    if backend == "postgresql":
+        url = os.environ.get("PURPOSECASE_TEST_POSTGRES_URL")
+        if not url:
+            pytest.skip("set PURPOSECASE_TEST_POSTGRES_URL to run on PostgreSQL")
+        from conftest import pg_schema_url
+
+        url, cleanup = pg_schema_url(url)
+        request.addfinalizer(cleanup)
+    else:
+        url = f"sqlite:///{tmp_path / 'kill.sqlite3'}"
+    store = open_store(url)
+    ws, _ = store.create_workspace("Kill")
+    doc = store.document(ws.id, "shared_case")
+    ctx = mp.get_context("spawn")
+    ready = ctx.Event()
+    for _ in range(3):
+        proc = ctx.Process(target=_save_forever, args=(url, doc.id, ready))
+        proc.start()
+        assert ready.wait(60)
+        time.sleep(0.7)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.join(10)
+        ready.clear()
+        # a COMMIT the client sent before it died still completes on the server side
+        # (PostgreSQL's backend finishes it); let it land before reading
+        time.sleep(1.0)
+        head = store.load(doc.id)
+        history = store.history(doc.id)
+        numbers = sorted(i.number for i in history)
+        assert numbers == list(range(1, len(numbers) + 1)), "a gap or a half revision"
+        assert head is not None and head.number == numbers[-1] == store.get_document(doc.id).head
+        assert head.content["tekst"] == "x" * 5000  # the newest revision is whole
+    assert len(numbers) > 3
+
+
+
+
+def _newest_kernel(server):
+    kernels = server.kernels()
+    return max(kernels, key=lambda p: p.create_time()) if kernels else None
+
+
+@pytest.mark.browser
+def test_a_killed_kernel_loses_at_most_the_last_seconds(browser, voila_server, artifacts):
+    store = open_store(f"sqlite:///{voila_server.home / 'werkboek.sqlite3'}")
+    trekker, _ = create_workspace("Stroomstoring", store=store)
+    _, token = trekker.add_partner("Ans", "ROC")
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.goto(voila_server.url("04_zelf_invullen.ipynb", f"sleutel={token}"))
+    page.locator(".pc-add-item").click()
+    box = page.locator(".pc-item-text textarea").first
+    box.fill("Eerste zin, al bewaard.")
+    page.locator(".pc-save-state", has_text="Alles opgeslagen").wait_for(timeout=30_000)
+    box.press("End")
+    box.type(" Tweede zin, ook bewaard.", delay=20)
+    page.locator(".pc-save-state", has_text="revisie 2").wait_for(timeout=30_000)
+    box.type(" Laatste woorden", delay=20)
+    kernel = _newest_kernel(voila_server)
+    assert kernel is not None
+    kernel.send_signal(signal.SIGKILL)  # the kernel dies while the partner types
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(artifacts / "storing-kernel-weg.png"))
+    page.reload()
+    page.locator(".pc-draft-editor").wait_for()
+    text = page.locator(".pc-item-text textarea").first.input_value()
+    assert text.startswith("Eerste zin, al bewaard. Tweede zin, ook bewaard.")
+    context.close()
+
+
+@pytest.mark.browser
+def test_kernels_and_memory_return_to_baseline_after_50_pages(browser, voila_server):
+    server = psutil.Process(voila_server.proc.pid)
+
+    def settle(limit: int) -> int:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(voila_server.kernels()) > limit:
+            time.sleep(0.5)
+        return len(voila_server.kernels())
+
+    baseline_kernels = settle(0)
+    # warm up once so caches Voilà keeps for good are counted in the baseline
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.goto(voila_server.url("03_voorbeelden.ipynb"))
+    pg.wait_for_selector(".pc-canvas", timeout=90_000)
+    pg.close(run_before_unload=True)
+    context.close()
+    settle(baseline_kernels)
+    baseline_rss = server.memory_info().rss
+    peak = 0
+    for _ in range(50):
+        context = browser.new_context()
+        pg = context.new_page()
+        pg.goto(voila_server.url("03_voorbeelden.ipynb"))
+        pg.wait_for_selector(".pc-canvas", timeout=90_000)
+        peak = max(peak, len(voila_server.kernels()))
+        pg.close(run_before_unload=True)
+        context.close()
+    assert settle(baseline_kernels) == baseline_kernels
+    growth_mb = (server.memory_info().rss - baseline_rss) / 2**20
+    print(f"kernels peak {peak}, server RSS growth after 50 pages: {growth_mb:.1f} MB")
+    assert peak <= baseline_kernels + 3
+    assert growth_mb < 40, f"the server grew {growth_mb:.1f} MB over 50 pages"
