@@ -228,6 +228,8 @@ def test_error_page_in_the_page_language(page, voila_server, lang, text):
     page.goto(voila_server.url("99_bestaat_niet.ipynb", "taal=en" if lang == "en" else ""))
     assert page.locator("h1").inner_text() == text
     assert page.evaluate("document.documentElement.lang") == lang
+    start = page.locator(".pc-error a").get_attribute("href")
+    assert start.endswith("00_welkom.ipynb" + ("?taal=en" if lang == "en" else ""))
     violations = axe_violations(page)
     assert not violations, json.dumps(violations, indent=1, ensure_ascii=False)
 

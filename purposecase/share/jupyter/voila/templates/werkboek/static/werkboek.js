@@ -54,5 +54,12 @@
     }
   });
 
-  document.addEventListener("DOMContentLoaded", function () { window.pcLocalise(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    window.pcLocalise(document);
+    /* links of the template's own pages (e.g. "to the start") keep the language */
+    if (lang === "en") {
+      var links = document.querySelectorAll("a[data-pc-keep-lang]");
+      for (var k = 0; k < links.length; k++) { links[k].href = links[k].href + "?taal=en"; }
+    }
+  });
 })();
