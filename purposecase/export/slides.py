@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from pptx.slide import Slide
 
 SLIDE_W_IN, SLIDE_H_IN = 13.333, 7.5
-CANVAS_MAX, CANVAS_MIN = 12.0, 6.0
+CANVAS_MAX, CANVAS_MIN = 12.0, 8.0
 PIECE_MAX, PIECE_MIN = 20.0, 12.0
 INK = "1D2327"
 MUTED = "4A5761"
@@ -93,9 +93,12 @@ class SlideBuilder:
 
     def _text(
         self, slide: Slide, x: float, y: float, w: float, h: float, paragraphs: list[list[_Run]], *,
-        space_after: float = 0.0, margin: float = 0.05,
+        space_after: float = 0.0, margin: float = 0.05, hanging: float = 0.0,
     ) -> Any:
-        """Add a text box at (x, y) with size (w, h) in inches holding ``paragraphs`` of runs."""
+        """Add a text box at (x, y) with size (w, h) in inches holding ``paragraphs`` of runs.
+
+        ``hanging`` (points) indents the wrapped lines of bulleted paragraphs under their text.
+        """
         from pptx.dml.color import RGBColor
         from pptx.enum.text import MSO_AUTO_SIZE
         from pptx.util import Inches, Pt
@@ -110,6 +113,10 @@ class SlideBuilder:
             para = frame.paragraphs[0] if n == 0 else frame.add_paragraph()
             if space_after:
                 para.space_after = Pt(space_after)
+            if hanging and runs and runs[0].text == "• ":
+                ppr = para._p.get_or_add_pPr()
+                ppr.set("marL", str(int(Pt(hanging))))
+                ppr.set("indent", str(-int(Pt(hanging))))
             for run_spec in runs:
                 lines = run_spec.text.split("\n")
                 for i, line in enumerate(lines):
@@ -179,35 +186,62 @@ class SlideBuilder:
                 [[_Run(t("export.bron_case", bron=b.case.source.citation()), colour=MUTED, size=10)]],
             )
 
-    def _canvas_fit(self, widths: dict[str, float], heights: dict[str, float]) -> tuple[float, dict[str, int]]:
-        """Return (body size, how many items each box shows) for the canvas slide."""
-        b, t = self.bundle, self.t
+    def _box_need(self, key: str, width: float, size: float, count: int | None = None) -> float:
+        """Return the height (inches) a box needs for its name and its first ``count`` items at ``size`` pt."""
+        t = self.t
+        width_pt = (width - 0.12) * PT_PER_IN
+        items = self.bundle.case.items(key)[:count] if count is not None else self.bundle.case.items(key)
+        lines = sum(fonts.line_count("• " + item_label(i, t), width_pt, size) for i in items) or 1
+        points = (size + 1) * 1.3 + lines * size * 1.2 + 2 * len(items) + 10
+        return points / PT_PER_IN + 0.06
 
-        def shown(size: float, key: str) -> tuple[int, bool]:
-            width_pt = (widths[key] - 0.1) * PT_PER_IN
-            room = heights[key] * PT_PER_IN - (size + 2) * 1.3 - 8  # name line and margins
-            used, count = 0.0, 0
-            items = b.case.items(key)
-            for item in items:
-                h = fonts.line_count("• " + item_label(item, t), width_pt, size) * size * 1.2 + 2
-                if used + h > room:
-                    break
-                used += h
-                count += 1
-            return count, count == len(items)
+    def _canvas_layout(
+        self, widths: dict[str, float], room: float
+    ) -> tuple[float, dict[int, float], dict[str, int]]:
+        """Return (body size, row heights in inches, items shown per box) for the canvas slide.
+
+        The body size is the largest from :data:`CANVAS_MAX` down to :data:`CANVAS_MIN`
+        at which every box fits, rows sized to their contents. When even
+        :data:`CANVAS_MIN` does not fit, rows share the room by need and a box
+        shows the items that fit plus a pointer to its piece slide.
+        """
+        b = self.bundle
+        rows = sorted({p.area.row for p in PIECES})
+
+        def needs(size: float) -> dict[int, float]:
+            out = {r: 0.0 for r in rows}
+            for p in PIECES:
+                out[p.area.row] = max(out[p.area.row], self._box_need(p.key, widths[p.key], size))
+            return out
 
         size = CANVAS_MAX
         while size >= CANVAS_MIN:
-            if all(shown(size, p.key)[1] for p in PIECES):
-                return size, {p.key: len(b.case.items(p.key)) for p in PIECES}
+            need = needs(size)
+            if sum(need.values()) <= room:
+                spare = room - sum(need.values())
+                total = sum(need.values())
+                heights = {r: need[r] + spare * need[r] / total for r in rows}
+                return size, heights, {p.key: len(b.case.items(p.key)) for p in PIECES}
             size -= 0.5
         size = CANVAS_MIN
-        # the "… and N more" note takes a line: leave room for it
+        need, heights, left = needs(size), {}, room
+        pending = sorted(rows, key=lambda r: need[r])
+        while pending:  # water filling: small rows get what they need, big rows share the rest
+            row = pending.pop(0)
+            heights[row] = min(need[row], left / (len(pending) + 1))
+            left -= heights[row]
         counts = {}
         for p in PIECES:
-            n, complete = shown(size, p.key)
-            counts[p.key] = n if complete else max(0, n - 1)
-        return size, counts
+            items = b.case.items(p.key)
+            n = len(items)
+            height = heights[p.area.row]
+            if self._box_need(p.key, widths[p.key], size) > height:
+                # leave a line for the pointer to the piece slide
+                n = 0
+                while n < len(items) and self._box_need(p.key, widths[p.key], size, n + 1) + size * 1.3 / 72 <= height:
+                    n += 1
+            counts[p.key] = n
+        return size, heights, counts
 
     def canvas_slide(self) -> None:
         """Add the canvas slide: eleven coloured boxes in the canvas grid."""
@@ -217,29 +251,23 @@ class SlideBuilder:
         x0, y0, gap = 0.4, 1.05, 0.08
         width, height = SLIDE_W_IN - 2 * x0, SLIDE_H_IN - y0 - 0.5
         column = (width - 5 * gap) / 6
-        # row weights: banner rows are short, the middle rows hold most text
-        weights = {1: 0.12, 2: 0.14, 3: 0.3, 4: 0.28, 5: 0.16}
-        rows_total = height - 4 * gap
-        row_h = {r: rows_total * w for r, w in weights.items()}
-        row_top = {}
-        y = y0
-        for r in sorted(row_h):
+        rows = sorted({p.area.row for p in PIECES})
+        widths = {
+            p.key: p.area.column_span * column + (p.area.column_span - 1) * gap for p in PIECES
+        }
+        size, row_h, counts = self._canvas_layout(widths, height - gap * (len(rows) - 1))
+        row_top, y = {}, y0
+        for r in rows:
             row_top[r] = y
             y += row_h[r] + gap
-        geometry = {}
         for p in PIECES:
             a = p.area
             x = x0 + (a.column - 1) * (column + gap)
-            w = a.column_span * column + (a.column_span - 1) * gap
+            w = widths[p.key]
+            top = row_top[a.row]
             h = sum(row_h[r] for r in range(a.row, a.row + a.row_span)) + gap * (a.row_span - 1)
-            geometry[p.key] = (x, row_top[a.row], w, h)
-        size, counts = self._canvas_fit(
-            {k: g[2] for k, g in geometry.items()}, {k: g[3] - 0.06 for k, g in geometry.items()}
-        )
-        for p in PIECES:
-            x, y, w, h = geometry[p.key]
-            self._rect(slide, x, y, w, h, BOX_FILL, BOX_LINE)
-            self._rect(slide, x, y, w, 0.06, _hex(p.colour))
+            self._rect(slide, x, top, w, h, BOX_FILL, BOX_LINE)
+            self._rect(slide, x, top, w, 0.06, _hex(p.colour))
             items = b.case.items(p.key)
             paragraphs = [[_Run(p.name(t.lang).upper(), bold=True, colour=_hex(p.colour), size=size + 1)]]
             if not items:
@@ -251,7 +279,7 @@ class SlideBuilder:
                     [_Run(t("export.meer_op_dia", n=more, dia=self.piece_slide_number(p.key)), italic=True,
                           colour=MUTED, size=size)]
                 )
-            self._text(slide, x, y + 0.06, w, h - 0.06, paragraphs, space_after=2)
+            self._text(slide, x, top + 0.06, w, h - 0.06, paragraphs, space_after=2, hanging=size * 0.9)
         self._footer(slide)
 
     def piece_slide_number(self, key: str) -> int:
@@ -297,7 +325,10 @@ class SlideBuilder:
                     paragraphs = [_item_runs(i, t, size) for i in items]
                 else:
                     paragraphs = [[_Run(t("canvas.leeg"), italic=True, colour=MUTED, size=size)]]
-                self._text(slide, 0.6, y + 0.1, SLIDE_W_IN - 1.2, SLIDE_H_IN - y - 0.6, paragraphs, space_after=6)
+                self._text(
+                    slide, 0.6, y + 0.1, SLIDE_W_IN - 1.2, SLIDE_H_IN - y - 0.6, paragraphs, space_after=6,
+                    hanging=size * 0.9,
+                )
                 self._footer(slide)
 
     def figure_slides(self) -> None:
