@@ -84,3 +84,325 @@ def give_and_take_sankey(
         margin=dict(l=20, r=20, t=60, b=20),
     )
     return fig
+
+
+# ----------------------------------------------------------- step 5: the Impact Roadmap
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Mapping
+
+    from .roadmap import EffortMatrix, ImpactRoadmap
+
+OWNER_PALETTE = (
+    "#0b6e99",
+    "#c0561b",
+    "#2e7d4f",
+    "#8a3f8f",
+    "#a57a00",
+    "#1f4e79",
+    "#b23a48",
+    "#4f6d2a",
+    "#6a5acd",
+    "#5d4037",
+)
+"""Partner colours of the roadmap figures and overview (dark enough for white text, told apart by hue)."""
+NO_OWNER_COLOUR = "#9aa3a9"
+"""Colour of steps that have no owner."""
+
+
+def owner_colours(partner_ids: Sequence[str]) -> dict[str, str]:
+    """Return a colour per partner id, stable for the given order (use the workspace's partner order).
+
+    Colours repeat after :data:`OWNER_PALETTE` runs out.
+    """
+    return {pid: OWNER_PALETTE[n % len(OWNER_PALETTE)] for n, pid in enumerate(dict.fromkeys(partner_ids))}
+
+
+def _month_bounds(first: str, last: str) -> tuple[str, str, int]:
+    """Return ISO start date, ISO end date (first day after ``last``) and the duration in ms."""
+    from datetime import date
+
+    y1, m1 = (int(x) for x in first.split("-"))
+    y2, m2 = (int(x) for x in last.split("-"))
+    start = date(y1, m1, 1)
+    end = date(y2 + (m2 == 12), m2 % 12 + 1, 1)
+    return start.isoformat(), end.isoformat(), (end - start).days * 86_400_000
+
+
+def roadmap_timeline(
+    roadmap: ImpactRoadmap,
+    names: Mapping[str, str],
+    colours: Mapping[str, str] | None = None,
+    *,
+    title: str,
+    no_owner: str,
+    labels: Sequence[str] | None = None,
+    empty: str = "",
+) -> go.Figure:
+    """Return a timeline (Gantt-style bars) of the roadmap's steps, coloured by owner.
+
+    Each step with a period (``start``/``eind``, months inclusive; one given month is a
+    one-month bar) is a horizontal bar from the first day of its first month to the
+    end of its last month. A step with several owners is split into one thinner bar
+    per owner within its row; one legend entry per owner. Steps without a period are
+    left out (say so next to the figure). Labels, names and hover texts are escaped, so
+    user text shows literally (plotly would read tags in it). Source of the fields: the
+    publication's "Wat is de Impact Roadmap?".
+
+    Args:
+        roadmap: the :class:`purposecase.roadmap.ImpactRoadmap`.
+        names: partner id → display name (also decides the legend order).
+        colours: partner id → colour (default :func:`owner_colours` over ``names``).
+        title: figure title (translated).
+        no_owner: legend label for steps without an owner (translated).
+        labels: the y-axis label per step (default ``"1. wat"``); same length as the steps.
+        empty: text shown when no step has a period.
+
+    Returns:
+        A figure with one ``go.Bar`` trace per owner (``orientation="h"``, date x-axis,
+        step 1 on top).
+    """
+    import plotly.graph_objects as go
+
+    colours = dict(colours) if colours is not None else owner_colours(list(names))
+    labels = [_plain(label) for label in labels] if labels is not None else [
+        _plain(f"{n}. {_short(s.wat) or '…'}") for n, s in enumerate(roadmap.steps, start=1)
+    ]
+    bars: dict[str | None, dict[str, list]] = {}
+    shown = []
+    for label, step in zip(labels, roadmap.steps, strict=True):
+        months = step.months()
+        if months is None:
+            continue
+        shown.append(label)
+        start, end, duration = _month_bounds(*months)
+        owners: list[str | None] = list(step.eigenaren) or [None]
+        width = 0.8 / len(owners)
+        period = months[0] if months[0] == months[1] else f"{months[0]} – {months[1]}"
+        who = _plain(", ".join(names.get(p, p) for p in step.eigenaren) or no_owner)
+        for i, owner in enumerate(owners):
+            bar = bars.setdefault(owner, {"y": [], "base": [], "x": [], "width": [], "offset": [], "hover": []})
+            bar["y"].append(label)
+            bar["base"].append(start)
+            bar["x"].append(duration)
+            bar["width"].append(width)
+            bar["offset"].append(-0.4 + i * width)
+            bar["hover"].append(f"{label}<br>{period}<br>{who}")
+    order = [p for p in names if p in bars] + [p for p in bars if p is not None and p not in names]
+    if None in bars:
+        order.append(None)
+    fig = go.Figure()
+    for owner in order:
+        bar = bars[owner]
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                y=bar["y"],
+                base=bar["base"],
+                x=bar["x"],
+                width=bar["width"],
+                offset=bar["offset"],
+                name=_plain(no_owner if owner is None else names.get(owner, owner)),
+                marker=dict(color=NO_OWNER_COLOUR if owner is None else colours.get(owner, NO_OWNER_COLOUR)),
+                customdata=bar["hover"],
+                hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        title=title,
+        barmode="overlay",
+        font=dict(family="DejaVu Sans, sans-serif", size=13),
+        height=max(260, 110 + 48 * len(shown)),
+        margin=dict(l=20, r=20, t=60, b=40),
+        legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
+        plot_bgcolor="#fbfaf8",
+    )
+    fig.update_xaxes(type="date", tickformat="%b %Y", gridcolor="#e6e2dc")
+    fig.update_yaxes(categoryorder="array", categoryarray=shown, autorange="reversed", automargin=True)
+    if not shown and empty:
+        fig.add_annotation(text=empty, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
+    return fig
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _plain(text: str) -> str:
+    """Escape user text for plotly, which reads ``<b>``, ``<a href>`` … in labels: shown literally, never as markup."""
+    import html
+
+    return html.escape(str(text), quote=False)
+
+
+def roadmap_effort_figure(
+    matrix: EffortMatrix,
+    names: Mapping[str, str],
+    *,
+    title: str,
+    hours_title: str,
+    euros_title: str,
+    step_labels: Sequence[str] | None = None,
+    lang: str = "nl",
+) -> go.Figure:
+    """Return two heatmaps side by side: hours and euros per partner (rows) and step (columns).
+
+    Cell text is the value (hours with one decimal at most, euros rounded to whole
+    euros); each scale runs from white at 0 to the Middelen (hours) or Inbreng (euros)
+    piece colour at its largest value. Source: the publication's Impact Roadmap section, "een goede
+    onderlinge verdeling van inzet, mensen en middelen".
+
+    Args:
+        matrix: the :class:`purposecase.roadmap.EffortMatrix`.
+        names: partner id → display name.
+        title: figure title (translated).
+        hours_title: subplot title of the hours (translated, e.g. "Uren").
+        euros_title: subplot title of the euros (translated).
+        step_labels: column labels (default ``"1"``, ``"2"`` …).
+        lang: ``"nl"`` writes 1.250,5; ``"en"`` writes 1,250.5.
+    """
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    columns = list(step_labels) if step_labels is not None else [str(n + 1) for n in range(len(matrix.steps))]
+    rows = [_plain(names.get(p, p)) for p in matrix.partners]
+    columns = [_plain(c) for c in columns]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(hours_title, euros_title), shared_yaxes=True,
+                        horizontal_spacing=0.06)
+    for col, values, piece, prefix, decimals in (
+        (1, matrix.hours, "middelen", "", 1),
+        (2, matrix.euros, "inbreng", "€ ", 0),
+    ):
+        text = [[prefix + format_number(v, lang, decimals) if v else "" for v in row] for row in values]
+        fig.add_trace(
+            go.Heatmap(
+                z=[list(r) for r in values],
+                x=columns,
+                y=rows,
+                text=text,
+                texttemplate="%{text}",
+                colorscale=[[0, "#ffffff"], [1, get_piece(piece).colour]],
+                zmin=0,
+                zmax=max([v for row in values for v in row] + [1.0]),
+                showscale=False,
+                xgap=2,
+                ygap=2,
+                hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+            ),
+            row=1,
+            col=col,
+        )
+    fig.update_layout(
+        title=title,
+        font=dict(family="DejaVu Sans, sans-serif", size=13),
+        height=max(240, 130 + 42 * len(rows)),
+        margin=dict(l=20, r=20, t=80, b=30),
+        plot_bgcolor="#ffffff",
+    )
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def format_number(value: float, lang: str = "nl", decimals: int = 1) -> str:
+    """Return ``value`` with thousands separators, at most ``decimals`` decimals, trailing zeros dropped.
+
+    Dutch (default) writes ``12.500,5``; English ``12,500.5``.
+    """
+    text = f"{value:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if lang == "en":
+        return text
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+# ------------------------------------------------- step 4: the value proposition per target group
+if TYPE_CHECKING:  # pragma: no cover
+    from .valueprop import Fit
+
+
+def value_fit_figure(
+    fits: Sequence[Fit], *, title: str, pains: str, gains: str, overall: str, not_applicable: str
+) -> go.Figure:
+    """Return horizontal bars of the fit per target group (step 4, value proposition).
+
+    Concept of fit: Osterwalder, Pigneur, Bernarda & Smith (2014), *Value
+    Proposition Design* (Dutch: *Waarde Propositie Ontwerp*, Boom); the weighting
+    is :func:`purposecase.valueprop.fit`'s (importance-weighted shares).
+
+    Args:
+        fits: one :class:`purposecase.valueprop.Fit` per target group, in display order.
+        title: figure title (already translated).
+        pains: legend label of the pains-relieved bars, e.g. "pijnen verzacht".
+        gains: legend label of the gains-created bars, e.g. "voordelen gecreëerd".
+        overall: legend label of the overall-fit markers.
+        not_applicable: text shown for a share that has no pains or gains to weigh.
+
+    Returns:
+        A figure with one row per target group (top to bottom in order) and x in
+        percent (0–100): two bars (pains relieved, coloured like Consequenties; gains
+        created, like Opbrengsten — the Doelgroepen and Waarde browns are too alike to
+        tell apart) and a diamond for the overall fit. Target-group names
+        are HTML-escaped (plotly reads tags in labels) and made unique by a number
+        when two are alike.
+    """
+    import html
+
+    import plotly.graph_objects as go
+
+    labels: list[str] = []
+    for f in fits:
+        label = html.escape(f.doelgroep if len(f.doelgroep) <= 60 else f.doelgroep[:59] + "…", quote=False)
+        n, unique = 2, label
+        while unique in labels:
+            unique, n = f"{label} ({n})", n + 1
+        labels.append(unique)
+
+    def percent(share: float | None) -> float | None:
+        return None if share is None else round(100 * share)
+
+    def texts(values: list[float | None]) -> list[str]:
+        return [not_applicable if v is None else f"{v:.0f} %" for v in values]
+
+    fig = go.Figure()
+    for name, shares, colour in (
+        (pains, [percent(f.pain_share) for f in fits], get_piece("consequenties").colour),
+        (gains, [percent(f.gain_share) for f in fits], get_piece("opbrengsten").colour),
+    ):
+        fig.add_trace(
+            go.Bar(
+                name=name,
+                y=labels,
+                x=[v or 0 for v in shares],
+                orientation="h",
+                marker_color=colour,
+                text=texts(shares),
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate=f"%{{y}}: %{{text}}<extra>{html.escape(name, quote=False)}</extra>",
+            )
+        )
+    totals = [percent(f.share) for f in fits]
+    fig.add_trace(
+        go.Scatter(
+            name=overall,
+            y=labels,
+            x=totals,
+            mode="markers",
+            marker=dict(symbol="diamond", size=13, color=INITIATIVE_COLOUR, line=dict(color="white", width=1)),
+            text=texts(totals),
+            hovertemplate=f"%{{y}}: %{{text}}<extra>{html.escape(overall, quote=False)}</extra>",
+        )
+    )
+    fig.update_layout(
+        title=title,
+        barmode="group",
+        font=dict(family="DejaVu Sans, sans-serif", size=13),
+        height=max(280, 140 + 90 * len(fits)),
+        margin=dict(l=20, r=40, t=70, b=40),
+        xaxis=dict(range=[0, 112], tickvals=[0, 25, 50, 75, 100], ticktext=["0 %", "25 %", "50 %", "75 %", "100 %"]),
+        yaxis=dict(autorange="reversed", automargin=True),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
+    )
+    return fig

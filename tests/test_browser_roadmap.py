@@ -1,0 +1,137 @@
+"""Browser test of step 5: the trekker builds six steps with two owners and sees the timeline; a partner reacts."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from purposecase import puzzle
+from purposecase import roadmap as rm
+from purposecase.store import open_store
+from purposecase.workspace import create_workspace, open_workspace
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOK = "07_impact_roadmap.ipynb"
+AXE = Path(__file__).resolve().parents[1] / ".cache" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def serious_axe_violations(page) -> list:
+    """Return axe-core's serious and critical violations of the page ([] when axe-core is not installed)."""
+    if not AXE.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"axe-core missing at {AXE}: run make axe")
+        return []
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "() => axe.run(document, {resultTypes: ['violations'], rules: {region: {enabled: false}}})"
+    )
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def new_page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    return context, page, dialogs
+
+
+def full_screenshot(page, path) -> None:
+    """Screenshot the whole chapter at 1280 wide: Voilà scrolls inside #rendered_cells, so grow the viewport."""
+    height = page.evaluate("(document.getElementById('rendered_cells') || document.body).scrollHeight")
+    page.set_viewport_size({"width": 1280, "height": max(800, min(int(height) + 40, 8000))})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def fill(locator, value: str) -> None:
+    """Type a value and leave the field, so the widget (continuous_update=False) sends it."""
+    locator.fill(value)
+    locator.press("Tab")
+
+
+def test_six_steps_two_owners_and_the_timeline(browser, voila_server, artifacts):
+    store = open_store(f"sqlite:///{voila_server.home / 'werkboek.sqlite3'}")
+    trekker, ttoken = create_workspace("Techniekpact Oost", store=store)
+    _, ans_token = trekker.add_partner("Ans", "ROC Oost")
+    trekker.add_partner("Bas", "Gemeente")
+    trekker.update_shared(puzzle.adopt("impact", "Iedereen doet mee in de techniek", [], []))
+    trekker.update_shared(puzzle.adopt("gezamenlijke_ambitie", "200 extra technici in de regio in 2030", [], []))
+
+    context, page, dialogs = new_page(browser)
+    page.goto(voila_server.url(NOTEBOOK, f"sleutel={ttoken}"))
+    page.locator(".pc-rm-overview").wait_for()
+    assert "Iedereen doet mee in de techniek" in page.locator(".pc-rm-ambition").inner_text()
+    titles = [
+        "Verkennen met <img src=x onerror=alert(1)>",
+        "Pilot op twee scholen",
+        "Docenten bijscholen",
+        "Stageplekken regelen",
+        "Evalueren",
+        "Opschalen naar de regio",
+    ]
+    for n, title in enumerate(titles, start=1):
+        page.locator(".pc-rm-add").click()
+        page.locator(".pc-rm-editor-title", has_text=f"Stap {n}").wait_for()
+        editor = page.locator(".pc-rm-editor")
+        fill(editor.locator(".pc-rm-wat-input textarea"), title)
+        editor.locator(".pc-rm-eigenaren select").select_option(label="Ans" if n % 2 else "Bas")
+        fill(editor.locator(".pc-rm-start input"), f"2026-{n:02d}")
+        fill(editor.locator(".pc-rm-eind input"), f"2026-{n + 3:02d}")
+        page.locator(f".pc-rm-table tr[data-step='{n}'] .pc-owner", has_text="Ans" if n % 2 else "Bas").wait_for()
+        page.locator(f".pc-rm-table tr[data-step='{n}']", has_text=f"2026-{n + 3:02d}").wait_for()
+    # a negative amount gets a Dutch message and is not saved
+    fill(page.locator(".pc-rm-editor .pc-rm-euro input").first, "-50")
+    page.locator(".pc-msg-error", has_text="kan niet negatief zijn").wait_for()
+    fill(page.locator(".pc-rm-editor .pc-rm-euro input").first, "1500")
+    page.locator(".pc-msg-error").wait_for(state="detached")
+    page.locator(".pc-rm-save").click()
+    page.locator(".pc-state-saved", has_text="versie").wait_for()
+    assert page.locator(".pc-rm-table tbody tr").count() == 6
+    assert page.locator(".pc-rm-table", has_text="<img src=x onerror=alert(1)>").count() == 1
+    full_screenshot(page, artifacts / "roadmap-trekker.png")
+    violations = serious_axe_violations(page)
+    assert not violations, json.dumps(violations, indent=1)
+
+    page.get_by_role("tab", name="Tijdlijn en inzet").click()
+    plot = page.locator(".pc-rm-figures .js-plotly-plot").first
+    plot.wait_for()
+    legend = plot.locator(".legendtext").all_text_contents()
+    assert legend == ["Ans", "Bas"], legend
+    assert plot.locator(".barlayer .point").count() == 6
+    assert page.locator(".pc-rm-figures .js-plotly-plot").count() == 2  # timeline and effort matrix
+    page.locator(".pc-rm-figures").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    plot.screenshot(path=str(artifacts / "roadmap-tijdlijn.png"))
+    full_screenshot(page, artifacts / "roadmap-tijdlijn-tab.png")
+    violations = serious_axe_violations(page)
+    assert not violations, json.dumps(violations, indent=1)
+    page.get_by_role("tab", name="Check").click()
+    page.locator(".pc-check[data-check='spreiding'].pc-check-ok").wait_for()
+    assert not dialogs
+    context.close()
+
+    stored = rm.load_roadmap(open_workspace(ttoken, store=store)).roadmap
+    assert [s.wat for s in stored.steps] == titles
+    assert len({s.eigenaren[0] for s in stored.steps}) == 2 and stored.steps[5].euro() == 1500
+
+    context, ans, dialogs = new_page(browser)
+    ans.goto(voila_server.url(NOTEBOOK, f"sleutel={ans_token}"))
+    ans.locator(".pc-rm-card", has_text="Verkennen").wait_for()
+    assert ans.locator(".pc-rm-add").count() == 0 and ans.locator(".pc-rm-editor").count() == 0
+    ans.locator(".pc-rm-react button", has_text="akkoord").click()
+    ans.locator(".pc-rm-react-save").click()
+    ans.locator(".pc-rm-table", has_text="1× akkoord").wait_for()
+    full_screenshot(ans, artifacts / "roadmap-partner.png")
+    assert not dialogs
+    context.close()
