@@ -28,6 +28,12 @@ def new_page(browser):
     return context, page
 
 
+def close(page, context) -> None:
+    """Close the page the way a person does (its kernel shuts down at once), then the context."""
+    page.close(run_before_unload=True)
+    context.close()
+
+
 def make_and_download(page, fmt: str, tmp_path):
     """Choose ``fmt``, make the file, click the link; return (suggested name, bytes)."""
     page.locator(".pc-export-format select").select_option(label=T(FORMAT_KEYS[fmt]))
@@ -82,7 +88,7 @@ def test_every_format_downloads_from_the_page(browser, voila_server, artifacts, 
         if fmt == "pdf":
             page.screenshot(path=str(artifacts / "delen-export.png"))
     assert page.locator(".jp-OutputArea-output pre").count() == 0  # no traceback anywhere
-    context.close()
+    close(page, context)
 
 
 def test_import_into_a_new_workspace_and_bad_files(browser, voila_server, artifacts, tmp_path):
@@ -123,7 +129,7 @@ def test_import_into_a_new_workspace_and_bad_files(browser, voila_server, artifa
     parsed = json.loads(backup)
     assert parsed["purposecase_backup"] == 1 and parsed["workspace"]["name"] == "Ons Hospitality-pact"
     assert "sleutel" not in backup.decode()
-    context.close()
+    close(page, context)
 
 
 def test_a_viewer_exports_but_cannot_import(browser, voila_server, tmp_path):
@@ -136,4 +142,4 @@ def test_a_viewer_exports_but_cannot_import(browser, voila_server, tmp_path):
     assert page.locator(".pc-upload").count() == 0
     name, data = make_and_download(page, "md", tmp_path)
     assert data.decode().startswith("# Meekijkpact")
-    context.close()
+    close(page, context)
