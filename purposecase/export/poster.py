@@ -433,7 +433,14 @@ class PosterBuilder:
             n = max(1, len(section.columns))
             data = [[Paragraph(_text(c), head) for c in section.columns]]
             data += [[Paragraph(_text(v), cell) for v in row] for row in section.rows]
-            table = Table(data, colWidths=[width / n] * n, repeatRows=1)
+            # columns as wide as their longest text suggests (a step number needs less than a description)
+            longest = [
+                max([len(section.columns[i]) if i < len(section.columns) else 0]
+                    + [len(r[i]) for r in section.rows if i < len(r)])
+                for i in range(n)
+            ]
+            weights = [min(60, max(8, size)) for size in longest]
+            table = Table(data, colWidths=[width * w / sum(weights) for w in weights], repeatRows=1)
             table.setStyle(
                 TableStyle(
                     [
