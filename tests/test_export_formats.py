@@ -17,7 +17,6 @@ from purposecase.export import (
     MEDIA_TYPES,
     DraftLine,
     ExportBundle,
-    ExportFigure,
     PartnerLine,
     Section,
     bundle_for_case,
@@ -287,24 +286,6 @@ def test_drafts_go_into_the_spreadsheet_and_markdown():
     rows = xlsx_cells(export_bytes(bundle, "xlsx"))["Concepten"]
     assert rows[1][:4] == ["Ans", "ROC", "gedeeld", "Intenties"] and rows[1][5] == "Stageplekken vullen"
     assert "## Concept van Ans (ROC)" in export_bytes(bundle, "md").decode()
-
-
-def test_a_figure_becomes_a_picture_slide():
-    """kaleido renders through the system Chromium (once in the whole suite: it takes seconds)."""
-    import shutil
-
-    import plotly.graph_objects as go
-    from pptx import Presentation
-    from pptx.enum.shapes import MSO_SHAPE_TYPE
-
-    if not shutil.which("chromium") and not Path("/usr/bin/chromium").exists():
-        pytest.skip("no Chromium for kaleido")
-    fig = go.Figure(go.Bar(x=["Ans", "Bas"], y=[3, 5]))
-    bundle = ExportBundle(case=CASES[0], figures=(ExportFigure("Geven en nemen", fig),))
-    prs = Presentation(io.BytesIO(export_bytes(bundle, "pptx")))
-    pictures = [s for slide in prs.slides for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
-    assert len(pictures) == 1
-    assert pictures[0].image.content_type == "image/png" and len(pictures[0].image.blob) > 1000
 
 
 def test_poster_page_one_as_png(artifacts):
