@@ -18,12 +18,12 @@ from ..checks import run_checks
 from ..messages import Translator
 from ..model import MAX_ITEM_LENGTH
 from ..pieces import PIECES, get_piece
-from ..store import AccessError, RevokedToken, StoreUnavailable
-from ..workspace import LoadedShared, WorkspaceSession, open_workspace
+from ..store import StoreUnavailable
+from ..workspace import LoadedShared, WorkspaceSession
 from .canvas import CanvasView
 from .common import PageContext, StatusLine, esc, header_html, message_html, safe_callback, style_widget, subtitle_html
 from .links import chapter_url
-from .nav import NavBar
+from .nav import NavBar, open_session
 
 NOTEBOOK = "05_samen_puzzelen.ipynb"
 REFRESH_SECONDS = 15.0
@@ -547,17 +547,10 @@ class SamenPuzzelenChapter(ipw.VBox):
         token = self.context.sleutel
         if not token:
             return start
-        try:
-            session = open_workspace(token)
-        except RevokedToken:
-            self.status.show(t("toegang.ingetrokken"), "error")
-            return start
-        except AccessError:
-            self.status.show(t("toegang.onbekend"), "error")
-            return start
-        except StoreUnavailable:
-            self.status.show(t("opslag.onbereikbaar"), "error")
-            return ipw.HTML()
+        session, problem = open_session(self.context)
+        if session is None:
+            self.status.show(t(problem), "error")
+            return ipw.HTML() if problem == "opslag.onbereikbaar" else start
         self.session = session
         role = t(f"rol.{session.role}")
         me = session.me()

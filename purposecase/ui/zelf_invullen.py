@@ -17,8 +17,8 @@ import ipywidgets as ipw
 
 from ..examples import load_catalogue
 from ..messages import Translator
-from ..store import AccessError, InvalidInput, RevokedToken, StoreError, StoreUnavailable
-from ..workspace import DraftStatus, WorkspaceSession, create_workspace, open_workspace
+from ..store import InvalidInput, StoreError, StoreUnavailable
+from ..workspace import DraftStatus, WorkspaceSession, create_workspace
 from .canvas import CanvasView
 from .common import (
     PageContext,
@@ -32,7 +32,7 @@ from .common import (
 )
 from .draft import DraftEditor, format_time
 from .links import chapter_url, link_html
-from .nav import NavBar
+from .nav import NavBar, open_session
 
 NOTEBOOK = "04_zelf_invullen.ipynb"
 REFRESH_SECONDS = 10.0
@@ -386,18 +386,11 @@ class ZelfInvullenChapter(ipw.VBox):
         if not token:
             self._set_body(StartPanel(self))
             return
-        try:
-            session = open_workspace(token)
-        except RevokedToken:
-            self.status.show(t("toegang.ingetrokken"), "error")
-            self._set_body(StartPanel(self))
-            return
-        except AccessError:
-            self.status.show(t("toegang.onbekend"), "error")
-            self._set_body(StartPanel(self))
-            return
-        except StoreUnavailable:
-            self.status.show(t("opslag.onbereikbaar"), "error")
+        session, problem = open_session(self.context)
+        if session is None:
+            self.status.show(t(problem), "error")
+            if problem != "opslag.onbereikbaar":  # an unknown or revoked link: offer to start anew
+                self._set_body(StartPanel(self))
             return
         self.show_session(session)
 
