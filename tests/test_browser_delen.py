@@ -28,6 +28,18 @@ def new_page(browser):
     return context, page
 
 
+@pytest.fixture(autouse=True)
+def _kernels_settle(voila_server):
+    """Leave the shared server as found: wait until the kernels of this test's pages are gone."""
+    import time
+
+    before = len(voila_server.kernels())
+    yield
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(voila_server.kernels()) > before:
+        time.sleep(0.5)
+
+
 def close(page, context) -> None:
     """Close the page the way a person does (its kernel shuts down at once), then the context."""
     page.close(run_before_unload=True)
