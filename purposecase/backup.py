@@ -122,7 +122,8 @@ class UploadError(ValueError):
         lines = [t("delen.fout.schema", bestand=name, n=len(self.problems))]
         for p in self.problems[:20]:
             problem = t("fout.code." + p.code) if t.has("fout.code." + p.code) else t("fout.code.invalid")
-            lines.append(t("fout.bestand", bestand=name, veld=p.field or "—", probleem=problem))
+            field = p.field if len(p.field) <= 80 else p.field[:77] + "…"  # keys come from the file
+            lines.append(t("fout.bestand", bestand=name, veld=field or "—", probleem=problem))
         if len(self.problems) > 20:
             lines.append(t("delen.fout.meer", n=len(self.problems) - 20))
         return lines
