@@ -14,6 +14,7 @@ _EXPORTS = {
     "ExamplesModel": "purposecase.ui.examples",
     "ZelfInvullenChapter": "purposecase.ui.zelf_invullen",
     "SamenPuzzelenChapter": "purposecase.ui.puzzelen",
+    "WaardepropositieChapter": "purposecase.ui.waardepropositie",
     "DraftEditor": "purposecase.ui.draft",
     "CanvasView": "purposecase.ui.canvas",
     "NavBar": "purposecase.ui.nav",
@@ -25,6 +26,7 @@ _EXPORTS = {
     "canvas_html": "purposecase.ui.canvas",
     "DelenChapter": "purposecase.ui.delen",
     "ExportButton": "purposecase.ui.export_button",
+    "ImpactRoadmapChapter": "purposecase.ui.roadmap",
 }
 
 __all__ = sorted(_EXPORTS)
