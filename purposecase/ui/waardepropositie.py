@@ -1,0 +1,903 @@
+"""Chapter "Stap 4: waardepropositie aanscherpen": a value proposition per target group, with fit.
+
+Per doelgroep of the shared Purpose Case (and any the trekker adds) a profile
+(taken, pijnen, voordelen, each ranked by importance) and a value map (producten en
+diensten, pijnverzachters, voordeelverschaffers) started from the shared case's
+waarde; every pijnverzachter is linked to the pains it relieves and every
+voordeelverschaffer to the gains it creates. Our own two-part layout — value map
+left, profile right — not a copy of the canvas artwork; the source is cited on the
+page (Osterwalder, Pigneur, Bernarda & Smith, 2014).
+
+Roles: the trekker edits and proposes the sharpened doelgroep and waarde to the
+shared case; partners read and react per target group; viewers read. The rules
+live in :mod:`purposecase.valueprop`; this module only shows them. One target
+group is on screen at a time, so the widget count stays moderate; plotly is
+imported only when the fit figure is asked for.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+import ipywidgets as ipw
+
+from .. import valueprop as vp_mod
+from ..messages import Translator
+from ..model import MAX_ITEM_LENGTH
+from ..valueprop import JOB_KINDS, LINKS, RANKED, DroppedLink, Fit, ProposalChange, ValueProposition
+from .common import PageContext, StatusLine, esc, header_html, message_html, safe_callback, style_widget, subtitle_html
+from .links import chapter_url
+from .nav import NavBar, open_session
+
+log = logging.getLogger("purposecase.ui")
+
+NOTEBOOK = "06_waardepropositie.ipynb"
+
+SECTION_TITLES = {
+    "taken": "vp.sectie.taken",
+    "pijnen": "vp.sectie.pijnen",
+    "voordelen": "vp.sectie.voordelen",
+    "producten": "vp.sectie.producten",
+    "pijnverzachters": "vp.sectie.pijnverzachters",
+    "voordeelverschaffers": "vp.sectie.voordeelverschaffers",
+}
+SECTION_HINTS = {
+    "taken": "vp.hint.taken",
+    "pijnen": "vp.hint.pijnen",
+    "voordelen": "vp.hint.voordelen",
+    "producten": "vp.hint.producten",
+    "pijnverzachters": "vp.hint.pijnverzachters",
+    "voordeelverschaffers": "vp.hint.voordeelverschaffers",
+}
+SOORT_KEYS = {"functioneel": "vp.soort.functioneel", "sociaal": "vp.soort.sociaal", "emotioneel": "vp.soort.emotioneel"}
+LINK_LABELS = {"pijnverzachters": "vp.verzacht", "voordeelverschaffers": "vp.creeert"}
+LINK_NONE = {"pijnverzachters": "vp.verzacht_niets", "voordeelverschaffers": "vp.creeert_niets"}
+LINK_FIRST = {"pijnverzachters": "vp.eerst_pijnen", "voordeelverschaffers": "vp.eerst_voordelen"}
+REACTION_KEYS = {"eens": "reactie.eens", "vraag": "reactie.vraag"}
+CHANGE_KEYS = {"nieuw": "vp.voorstel.nieuw", "aangepast": "vp.voorstel.aangepast", "gelijk": "vp.voorstel.gelijk"}
+PIECE_KEYS = {"doelgroepen": "vp.voorstel.doelgroep", "waarde": "vp.voorstel.waarde"}
+NOTE_KEYS = {
+    "nieuw": "vp.notitie.nieuw",
+    "naam": "vp.notitie.naam",
+    "toevoegen": "vp.notitie.toevoegen",
+    "wijzigen": "vp.notitie.wijzigen",
+    "verwijderen": "vp.notitie.verwijderen",
+    "koppelen": "vp.notitie.koppelen",
+    "loskoppelen": "vp.notitie.loskoppelen",
+    "weg": "vp.notitie.weg",
+    "voorstel": "vp.notitie.voorstel",
+}
+TABS = ("vp.tab.canvas", "vp.tab.fit", "vp.tab.voorstel", "vp.tab.geschiedenis")
+HISTORY_TAB = 3
+LABEL_LENGTH = 90
+
+
+def _short(text: str, limit: int = LABEL_LENGTH) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def percent(share: float | None, t: Translator) -> str:
+    """Return a share (0–1) as ``"71 %"``, or the translated "n.v.t." for ``None``."""
+    return t("vp.nvt") if share is None else f"{round(100 * share)} %"
+
+
+def about_html(t: Translator, *, open_: bool = True) -> str:
+    """Return the explanation of the concepts (collapsible, open when ``open_``) and the source (escaped).
+
+    The source line stays visible when the explanation is folded.
+    """
+    return (
+        f'<div class="pc-vp-about"><details{" open" if open_ else ""}><summary>{esc(t("vp.wat_is"))}</summary>'
+        f'<p>{esc(t("vp.uitleg"))}</p></details><p class="pc-source">{esc(t("vp.bron"))}</p></div>'
+    )
+
+
+def fit_summary_html(fit: Fit, t: Translator) -> str:
+    """Return a one-line fit summary of one target group (escaped)."""
+    parts = [
+        (t("vp.fit.pijnen"), fit.pain_share, fit.relieved_weight, fit.pains_weight),
+        (t("vp.fit.voordelen"), fit.gain_share, fit.created_weight, fit.gains_weight),
+    ]
+    cells = "".join(
+        f'<span class="pc-vp-fit-part"><b>{esc(label)}</b> {esc(percent(share, t))}'
+        + (f'<small> ({esc(t("vp.fit.punten", deel=part, totaal=total))})</small>' if total else "")
+        + "</span>"
+        for label, share, part, total in parts
+    )
+    return (
+        f'<div class="pc-vp-fit-summary" data-fit="{esc(percent(fit.share, t))}">{cells}'
+        f'<span class="pc-vp-fit-part pc-vp-fit-total"><b>{esc(t("vp.fit.totaal"))}</b> '
+        f"{esc(percent(fit.share, t))}</span></div>"
+    )
+
+
+def fit_details_html(fit: Fit, t: Translator) -> str:
+    """Return the fit details of one target group: unaddressed pains and gains, idle relievers and creators."""
+
+    def block(title: str, items: list[str], empty: str) -> str:
+        body = "".join(f"<li>{esc(x)}</li>" for x in items) if items else f'<li class="pc-empty">{esc(empty)}</li>'
+        return f'<div class="pc-vp-fit-block"><h4>{esc(title)}</h4><ul>{body}</ul></div>'
+
+    return (
+        '<div class="pc-vp-fit-details">'
+        + block(
+            t("vp.fit.open_pijnen"),
+            [t("vp.fit.met_belang", tekst=p.text, belang=p.belang) for p in fit.top_unaddressed_pains()],
+            t("vp.fit.geen_open_pijnen"),
+        )
+        + block(
+            t("vp.fit.open_voordelen"),
+            [t("vp.fit.met_belang", tekst=g.text, belang=g.belang) for g in fit.top_unaddressed_gains()],
+            t("vp.fit.geen_open_voordelen"),
+        )
+        + block(
+            t("vp.fit.losse_verzachters"),
+            [r.text for r in fit.idle_relievers] + [c.text for c in fit.idle_creators],
+            t("vp.fit.geen_losse"),
+        )
+        + "</div>"
+    )
+
+
+def fit_table_html(fits: list[Fit], t: Translator, current: str | None = None) -> str:
+    """Return the fit of every target group as a table (escaped); the current one is marked."""
+    if not fits:
+        return f'<p class="pc-empty">{esc(t("vp.geen_doelgroepen"))}</p>'
+    head = "".join(
+        f'<th scope="col">{esc(t(k))}</th>'
+        for k in ("vp.doelgroep", "vp.fit.pijnen", "vp.fit.voordelen", "vp.fit.totaal", "vp.fit.open_kort")
+    )
+    rows = []
+    for f in fits:
+        mark = ' class="pc-vp-current"' if f.proposition_id == current else ""
+        orphan = f' <span class="pc-badge pc-badge-busy">{esc(t("vp.verweesd_kort"))}</span>' if f.orphaned else ""
+        open_items = [p.text for p in f.top_unaddressed_pains(1)] + [g.text for g in f.top_unaddressed_gains(1)]
+        rows.append(
+            f'<tr{mark} data-proposition="{esc(f.proposition_id)}"><th scope="row">{esc(f.doelgroep)}{orphan}</th>'
+            f"<td>{esc(percent(f.pain_share, t))}</td><td>{esc(percent(f.gain_share, t))}</td>"
+            f"<td><b>{esc(percent(f.share, t))}</b></td>"
+            f"<td>{esc('; '.join(_short(x, 60) for x in open_items)) or '–'}</td></tr>"
+        )
+    return (
+        f'<table class="pc-table pc-vp-fit-table"><thead><tr>{head}</tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody></table><p class="pc-hint">{esc(t("vp.fit.regel"))}</p>'
+    )
+
+
+def dropped_html(dropped: list[DroppedLink], t: Translator) -> str:
+    """Return the dropped links as a warning list (escaped), or ``""``."""
+    if not dropped:
+        return ""
+    lines = []
+    for d in dropped:
+        if d.section == "producten":
+            text = t("vp.vervallen.waarde", item=d.item_text)
+        elif d.section == "pijnverzachters":
+            text = (
+                t("vp.vervallen.pijn_bekend", item=d.item_text, doel=d.target_text)
+                if d.target_text
+                else t("vp.vervallen.pijn", item=d.item_text)
+            )
+        else:
+            text = (
+                t("vp.vervallen.voordeel_bekend", item=d.item_text, doel=d.target_text)
+                if d.target_text
+                else t("vp.vervallen.voordeel", item=d.item_text)
+            )
+        lines.append(f"<li><b>{esc(d.doelgroep)}</b>: {esc(text)}</li>")
+    return (
+        f'<div class="pc-msg pc-msg-warning pc-vp-dropped" role="status"><p>{esc(t("vp.vervallen.titel"))}</p>'
+        f'<ul>{"".join(lines)}</ul></div>'
+    )
+
+
+def proposal_html(changes: list[ProposalChange], t: Translator) -> str:
+    """Return the preview of a proposal to the shared case (escaped)."""
+    rows = []
+    for c in changes:
+        old = (
+            f'<br><small class="pc-origin">{esc(t("vp.voorstel.was", tekst=c.old_text))}</small>'
+            if c.action == "aangepast"
+            else ""
+        )
+        rows.append(
+            f'<tr class="pc-vp-change pc-vp-change-{c.action}"><td>{esc(t(PIECE_KEYS[c.piece]))}</td>'
+            f"<td>{esc(c.text)}{old}</td><td>{esc(t(CHANGE_KEYS[c.action]))}</td></tr>"
+        )
+    head = "".join(
+        f'<th scope="col">{esc(t(k))}</th>' for k in ("vp.voorstel.stuk", "vp.voorstel.tekst", "vp.voorstel.wat")
+    )
+    return (
+        f'<table class="pc-table pc-vp-proposal"><thead><tr>{head}</tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody></table>'
+    )
+
+
+def reactions_html(proposition_id: str, reactions: dict, names: dict[str, str], t: Translator) -> str:
+    """Return the partners' reactions to one value proposition (escaped), or a "none yet" line."""
+    rows = []
+    for pid, items in reactions.items():
+        r = items.get(proposition_id)
+        if not r or r.get("soort") not in REACTION_KEYS:
+            continue
+        comment = f": {esc(r.get('opmerking', ''))}" if r.get("opmerking") else ""
+        rows.append(
+            f'<li class="pc-reaction pc-reaction-{esc(r["soort"])}"><b>{esc(names.get(pid, pid))}</b> '
+            f"{esc(t(REACTION_KEYS[r['soort']]))}{comment}</li>"
+        )
+    if not rows:
+        return f'<p class="pc-hint">{esc(t("vp.geen_reacties"))}</p>'
+    return f'<ul class="pc-reactions">{"".join(rows)}</ul>'
+
+
+def note_text(note: str | None, t: Translator) -> str:
+    """Return a revision note as text: our codes (``"toevoegen:pijnen"``) translated, others as stored."""
+    if not note:
+        return ""
+    action, _, section = note.partition(":")
+    if action not in NOTE_KEYS:
+        return note
+    what = t(NOTE_KEYS[action])
+    return f"{what} ({t(SECTION_TITLES[section]).lower()})" if section in SECTION_TITLES else what
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone().strftime("%d-%m-%Y %H:%M")
+
+
+class ItemRow(ipw.VBox):
+    """One item of a section: text, importance (ranked sections), kind (jobs), links, remove.
+
+    Read-only for partners and viewers (an HTML line); for the trekker: ``text``
+    (``Text``), ``belang`` (``Dropdown`` 5…1), ``soort`` (jobs), ``links``
+    (``SelectMultiple`` of the pains or gains, labelled by their text) and ``remove``.
+    """
+
+    def __init__(self, panel: PropositionPanel, vp: ValueProposition, section: str, item) -> None:
+        t = panel.t
+        self.section, self.item_id = section, item.id
+        self.text = self.belang = self.soort = self.links = self.remove = None
+        children: list[ipw.Widget] = []
+        targets = vp.ranked(LINKS[section][1]) if section in LINKS else []
+        linked = [x for x in targets if x.id in getattr(item, LINKS[section][0])] if section in LINKS else []
+        if panel.trekker:
+            self.text = ipw.Text(value=item.text, continuous_update=False, layout=ipw.Layout(flex="1 1 auto"))
+            self.text.add_class("pc-vp-text")
+            top: list[ipw.Widget] = [self.text]
+            if section == "taken":
+                self.soort = ipw.Dropdown(
+                    options=[(t(SOORT_KEYS[k]), k) for k in JOB_KINDS], value=item.soort,
+                    layout=ipw.Layout(width="130px"),
+                )
+                self.soort.add_class("pc-vp-soort")
+                top.append(self.soort)
+            if section in RANKED:
+                self.belang = ipw.Dropdown(
+                    options=[(str(n), n) for n in range(5, 0, -1)], value=item.belang,
+                    description=t("vp.belang"), style={"description_width": "initial"},
+                    layout=ipw.Layout(width="105px"),
+                )
+                self.belang.add_class("pc-vp-belang")
+                top.append(self.belang)
+            self.remove = ipw.Button(icon="trash", tooltip=t("vp.verwijder"), layout=ipw.Layout(width="40px"))
+            self.remove.add_class("pc-icon-button")
+            self.remove.add_class("pc-vp-remove")
+            top.append(self.remove)
+            children.append(ipw.HBox(top, layout=ipw.Layout(width="100%", align_items="center")))
+            if section in LINKS:
+                if targets:
+                    self.links = ipw.SelectMultiple(
+                        options=[(_short(x.text), x.id) for x in targets],
+                        value=tuple(x.id for x in linked),
+                        description=t(LINK_LABELS[section]),
+                        rows=min(4, len(targets)),
+                        style={"description_width": "initial"},
+                        layout=ipw.Layout(width="98%"),
+                    )
+                    self.links.add_class("pc-vp-links")
+                    children.append(self.links)
+                else:
+                    children.append(ipw.HTML(f'<p class="pc-hint">{esc(t(LINK_FIRST[section]))}</p>'))
+        else:
+            badges = ""
+            if section == "taken":
+                badges += f'<span class="pc-kind">{esc(t(SOORT_KEYS[item.soort]))}</span> '
+            if section in RANKED:
+                badges += f'<span class="pc-vp-rank">{esc(t("vp.belang_n", n=item.belang))}</span>'
+            links = ""
+            if section in LINKS:
+                what = "; ".join(x.text for x in linked)
+                links = (
+                    f'<br><small class="pc-origin">{esc(t(LINK_LABELS[section]))} {esc(what)}</small>'
+                    if linked
+                    else f'<br><small class="pc-origin">{esc(t(LINK_NONE[section]))}</small>'
+                )
+            children.append(
+                ipw.HTML(f'<p class="pc-vp-item"><span>{esc(item.text)}</span> {badges}{links}</p>')
+            )
+        super().__init__(children)
+        self.add_class("pc-vp-row")
+        self.add_class(f"pc-vp-row-{section}")
+
+
+class PropositionPanel(ipw.VBox):
+    """The value propositions of one workspace session: choose a target group, edit, fit, propose, history.
+
+    Public widgets (for tests): ``selector``, ``new_group_text``, ``new_group_button``, ``name_text``,
+    ``rows`` (section → list of :class:`ItemRow`), ``add_texts`` / ``add_buttons`` (section → widget),
+    ``fit_summary``, ``fit_table``, ``fit_details``, ``figure_button``, ``figure_out``, ``proposal_html``,
+    ``propose_button``, ``notice``, ``dismiss_button``, ``orphan_box``, ``keep_button``, ``delete_button``,
+    ``reactions``, ``reaction``, ``comment``, ``react_button``, ``history_html``, ``restore_dropdown``,
+    ``restore_button``, ``refresh_button``, ``tabs``.
+    """
+
+    def __init__(self, session, t: Translator, status: StatusLine) -> None:
+        super().__init__()
+        self.add_class("pc-vp")
+        self.session, self.t, self.status = session, t, status
+        self.trekker = session.role == "trekker"
+        self._guard = safe_callback(status, t)
+        self.current: str | None = None
+        self.dropped: list[DroppedLink] = []
+        self.figure = None
+        self._syncing = False
+        self.rows: dict[str, list[ItemRow]] = {}
+        self._load()
+        self._build()
+        self._render()
+
+    # ----------------------------------------------------------------- data
+    def _load(self) -> None:
+        self.loaded = vp_mod.load_propositions(self.session)
+        self.partner_names = {p.id: p.name for p in self.session.partners(include_removed=True)}
+        self.reaction_data = vp_mod.proposition_reactions(self.session)
+        self._remember_dropped(self.loaded.dropped)
+        self._keep_current_valid()
+
+    def _keep_current_valid(self) -> None:
+        ids = [p.id for p in self.loaded.propositions.propositions]
+        if self.current not in ids:
+            self.current = ids[0] if ids else None
+
+    def _remember_dropped(self, dropped) -> None:
+        for d in dropped:
+            if d not in self.dropped:
+                self.dropped.append(d)
+
+    @property
+    def vp(self) -> ValueProposition | None:
+        """Return the value proposition on screen, or ``None``."""
+        return self.loaded.propositions.get(self.current) if self.current else None
+
+    def _apply(self, operation, note: str, dropped: list[DroppedLink] | None = None) -> bool:
+        """Save ``operation`` (trekker); show what went wrong in the user's language. Return success."""
+        from pydantic import ValidationError
+
+        from ..store import ConflictError, StoreUnavailable
+        from ..workspace import Forbidden
+
+        t = self.t
+        try:
+            self.loaded = vp_mod.update_propositions(self.session, operation, base=self.loaded.base, note=note)
+        except StoreUnavailable:
+            self.status.show(t("opslag.onbereikbaar"), "error")
+            return False
+        except ConflictError:
+            self.status.show(t("vp.conflict"), "warning")
+            self.refresh()
+            return False
+        except Forbidden:
+            self.status.show(t("vp.alleen_trekker"), "error")
+            return False
+        except (ValidationError, ValueError):
+            self.status.show(t("vp.ongeldig", max=vp_mod.MAX_ITEMS), "error")
+            return False
+        self._remember_dropped(list(dropped or []) + list(self.loaded.dropped))
+        if self.loaded.rebased_on:
+            self.status.show(t("vp.bovenop", wie=", ".join(self.loaded.rebased_on)), "info")
+        else:
+            self.status.clear()
+        self._render()
+        return True
+
+    def _check_text(self, text: str) -> bool:
+        if not text:
+            self.status.show(self.t("vp.leeg"), "warning")
+            return False
+        if len(text) > MAX_ITEM_LENGTH:
+            self.status.show(self.t("vp.te_lang", max=MAX_ITEM_LENGTH, lengte=len(text)), "error")
+            return False
+        return True
+
+    # ----------------------------------------------------------------- view
+    def _build(self) -> None:
+        t, guard = self.t, self._guard
+        self.refresh_button = ipw.Button(description=t("trekker.vernieuwen"), icon="refresh")
+        self.refresh_button.add_class("pc-refresh")
+        self.refresh_button.on_click(guard(lambda _b: self.refresh()))
+        self.selector = ipw.Dropdown(
+            description=t("vp.doelgroep"), style={"description_width": "initial"}, layout=ipw.Layout(width="560px")
+        )
+        self.selector.add_class("pc-vp-selector")
+        self.selector.observe(guard(self._on_select), "value")
+        top: list[ipw.Widget] = [self.selector, self.refresh_button]
+        self.new_group_text = ipw.Text(
+            placeholder=t("vp.nieuwe_doelgroep"), description=t("vp.doelgroep_toevoegen"),
+            style={"description_width": "initial"}, layout=ipw.Layout(width="420px"),
+        )
+        self.new_group_text.add_class("pc-vp-new-group")
+        self.new_group_button = ipw.Button(description=t("vp.toevoegen"), icon="plus")
+        self.new_group_button.add_class("pc-vp-new-group-button")
+        self.new_group_button.on_click(guard(self._on_new_group))
+        rows: list[ipw.Widget] = [ipw.HBox(top, layout=ipw.Layout(align_items="center", flex_flow="row wrap"))]
+        if self.trekker:
+            rows.append(ipw.HBox([self.new_group_text, self.new_group_button]))
+
+        self.notice = ipw.HTML()
+        self.dismiss_button = ipw.Button(
+            description=t("vp.begrepen"), layout=ipw.Layout(width="auto", align_self="flex-start")
+        )
+        self.dismiss_button.add_class("pc-vp-dismiss")
+        self.dismiss_button.on_click(guard(self._on_dismiss))
+        self.notice_box = ipw.VBox([self.notice, self.dismiss_button], layout=ipw.Layout(display="none"))
+
+        self.orphan_html = ipw.HTML()
+        self.keep_button = ipw.Button(description=t("vp.houd_eigen"), icon="link")
+        self.keep_button.add_class("pc-vp-keep")
+        self.keep_button.on_click(guard(self._on_keep))
+        self.delete_button = ipw.Button(description=t("vp.verwijder_doelgroep"), icon="trash")
+        self.delete_button.add_class("pc-vp-delete")
+        self.delete_button.on_click(guard(self._on_delete))
+        orphan_children: list[ipw.Widget] = [self.orphan_html]
+        if self.trekker:
+            orphan_children.append(ipw.HBox([self.keep_button, self.delete_button]))
+        self.orphan_box = ipw.VBox(orphan_children, layout=ipw.Layout(display="none"))
+        self.orphan_box.add_class("pc-vp-orphan")
+
+        # canvas tab: value map left, profile right (our layout)
+        self.name_text = ipw.Text(
+            description=t("vp.doelgroep"), continuous_update=False, style={"description_width": "initial"},
+            layout=ipw.Layout(width="560px"),
+        )
+        self.name_text.add_class("pc-vp-name")
+        self.name_text.observe(guard(self._on_rename), "value")
+        self.name_html = ipw.HTML()
+        self.fit_summary = ipw.HTML()
+        self.add_texts: dict[str, ipw.Text] = {}
+        self.add_buttons: dict[str, ipw.Button] = {}
+        self.section_rows: dict[str, ipw.VBox] = {}
+        boxes = {}
+        for section in vp_mod.SECTIONS:
+            rows_box = ipw.VBox()
+            self.section_rows[section] = rows_box
+            children: list[ipw.Widget] = [
+                ipw.HTML(subtitle_html(t(SECTION_TITLES[section]), t(SECTION_HINTS[section]))), rows_box
+            ]
+            if self.trekker:
+                text = ipw.Text(placeholder=t("vp.nieuw_item"), layout=ipw.Layout(flex="1 1 auto"))
+                text.add_class("pc-vp-add-text")
+                button = ipw.Button(description=t("vp.toevoegen"), icon="plus")
+                button.add_class("pc-vp-add")
+                button.on_click(guard(lambda _b, s=section: self._on_add(s)))
+                self.add_texts[section], self.add_buttons[section] = text, button
+                children.append(ipw.HBox([text, button], layout=ipw.Layout(width="100%")))
+            box = ipw.VBox(children)
+            box.add_class("pc-vp-section")
+            box.add_class(f"pc-vp-section-{section}")
+            boxes[section] = box
+        value_map = ipw.VBox(
+            [ipw.HTML(f'<h3 class="pc-vp-part">{esc(t("vp.waardekaart"))}</h3>')]
+            + [boxes[s] for s in vp_mod.VALUE_MAP]
+        )
+        value_map.add_class("pc-vp-map")
+        profile = ipw.VBox(
+            [ipw.HTML(f'<h3 class="pc-vp-part">{esc(t("vp.profiel"))}</h3>')] + [boxes[s] for s in vp_mod.PROFILE]
+        )
+        profile.add_class("pc-vp-profile")
+        layout = ipw.HBox([value_map, profile])
+        layout.add_class("pc-vp-layout")
+
+        self.reactions = ipw.HTML()
+        reaction_children: list[ipw.Widget] = [ipw.HTML(subtitle_html(t("vp.reacties"))), self.reactions]
+        self.reaction = self.comment = self.react_button = None
+        if self.session.role == "partner":
+            self.reaction = ipw.ToggleButtons(
+                options=[(t("reactie.geen"), ""), (t("reactie.eens"), "eens"), (t("reactie.vraag"), "vraag")],
+                style={"button_width": "auto"},
+            )
+            self.reaction.add_class("pc-react")
+            self.comment = ipw.Text(
+                placeholder=t("reactie.opmerking"), description=t("reactie.label"),
+                style={"description_width": "initial"}, layout=ipw.Layout(width="420px"),
+            )
+            self.comment.add_class("pc-react-comment")
+            self.react_button = ipw.Button(description=t("reactie.bewaar"), icon="comment")
+            self.react_button.add_class("pc-react-save")
+            self.react_button.on_click(guard(self._on_react))
+            reaction_children.append(
+                ipw.HBox([self.reaction, self.comment, self.react_button], layout=ipw.Layout(flex_flow="row wrap"))
+            )
+        name_row: list[ipw.Widget] = [self.name_text] if self.trekker else []
+        canvas_tab = ipw.VBox([*name_row, self.name_html, self.fit_summary, layout, *reaction_children])
+
+        # fit tab
+        self.fit_table = ipw.HTML()
+        self.fit_details = ipw.HTML()
+        self.figure_out = ipw.Output()
+        self.figure_button = ipw.Button(
+            description=t("vp.toon_figuur"), icon="bar-chart", layout=ipw.Layout(width="auto", align_self="flex-start")
+        )
+        self.figure_button.add_class("pc-figure-button")
+        self.figure_button.on_click(guard(self._on_figure))
+        fit_tab = ipw.VBox(
+            [
+                ipw.HTML(subtitle_html(t("vp.fit.titel"), t("vp.fit.uitleg"))),
+                self.fit_table,
+                self.fit_details,
+                self.figure_button,
+                self.figure_out,
+            ]
+        )
+
+        # proposal tab
+        self.proposal_html = ipw.HTML()
+        self.propose_button = ipw.Button(
+            description=t("vp.voorstel.knop"), icon="share", button_style="primary", disabled=not self.trekker,
+            layout=ipw.Layout(width="auto", align_self="flex-start"),
+        )
+        self.propose_button.add_class("pc-vp-propose")
+        self.propose_button.on_click(guard(self._on_propose))
+        proposal_children: list[ipw.Widget] = [
+            ipw.HTML(subtitle_html(t("vp.voorstel.titel"), t("vp.voorstel.uitleg"))),
+            self.proposal_html,
+        ]
+        if self.trekker:
+            proposal_children.append(self.propose_button)
+        proposal_tab = ipw.VBox(proposal_children)
+
+        # history tab
+        self.history_html = ipw.HTML()
+        self.restore_dropdown = ipw.Dropdown(
+            description=t("geschiedenis.versie"), style={"description_width": "initial"}
+        )
+        self.restore_button = ipw.Button(description=t("geschiedenis.herstel"), icon="undo")
+        self.restore_button.add_class("pc-vp-restore")
+        self.restore_button.on_click(guard(self._on_restore))
+        history_children: list[ipw.Widget] = [ipw.HTML(subtitle_html(t("geschiedenis.titel"))), self.history_html]
+        if self.trekker:
+            history_children.append(ipw.HBox([self.restore_dropdown, self.restore_button]))
+        history_tab = ipw.VBox(history_children)
+
+        self.tabs = ipw.Tab(children=[canvas_tab, fit_tab, proposal_tab, history_tab])
+        for i, key in enumerate(TABS):
+            self.tabs.set_title(i, t(key))
+        self.tabs.add_class("pc-vp-tabs")
+        self.tabs.observe(guard(self._on_tab), "selected_index")
+        self.empty = ipw.HTML()
+        self.children = [*rows, self.notice_box, self.orphan_box, self.empty, self.tabs]
+
+    def _label(self, vp: ValueProposition) -> str:
+        t = self.t
+        label = _short(vp.doelgroep, 70)
+        if vp.orphaned:
+            return f"{label} — {t('vp.verweesd_kort')}"
+        if vp.doelgroep_item_id is None:
+            return f"{label} — {t('vp.eigen_kort')}"
+        return label
+
+    def _render(self) -> None:
+        t = self.t
+        self._keep_current_valid()
+        props = self.loaded.propositions.propositions
+        self._syncing = True
+        try:
+            self.selector.options = [(self._label(p), p.id) for p in props]
+            self.selector.value = self.current
+        finally:
+            self._syncing = False
+        self.notice.value = dropped_html(self.dropped, t)
+        self.notice_box.layout.display = "flex" if self.dropped else "none"
+        vp = self.vp
+        if vp is None:
+            self.empty.value = message_html(t("vp.geen_doelgroepen"), "info")
+            self.tabs.layout.display = "none"
+            self.orphan_box.layout.display = "none"
+            self.fit_table.value = ""
+            return
+        self.empty.value = ""
+        self.tabs.layout.display = "flex"
+        self._render_orphan(vp)
+        self._syncing = True
+        try:
+            self.name_text.value = vp.doelgroep
+        finally:
+            self._syncing = False
+        self.name_html.value = self._name_html(vp)
+        self.rows = {}
+        for section in vp_mod.SECTIONS:
+            rows = [ItemRow(self, vp, section, item) for item in vp.ranked(section)]
+            for row in rows:
+                self._wire(row)
+            self.rows[section] = rows
+            self.section_rows[section].children = rows or [
+                ipw.HTML(f'<p class="pc-empty">{esc(t("vp.nog_niets"))}</p>')
+            ]
+        current_fit = vp_mod.fit(vp)
+        self.fit_summary.value = fit_summary_html(current_fit, t)
+        self.fit_table.value = fit_table_html(vp_mod.fits(self.loaded.propositions), t, self.current)
+        self.fit_details.value = (
+            f'<h4 class="pc-vp-fit-for">{esc(t("vp.fit.voor", doelgroep=vp.doelgroep))}</h4>'
+            + fit_details_html(current_fit, t)
+        )
+        self.reactions.value = reactions_html(vp.id, self.reaction_data, self.partner_names, t)
+        if self.reaction is not None:
+            mine = self.reaction_data.get(self.session.access.partner_id, {}).get(vp.id, {})
+            self.reaction.value = mine.get("soort", "") if mine.get("soort") in REACTION_KEYS else ""
+            self.comment.value = mine.get("opmerking", "")
+        changes = vp_mod.preview_proposal(vp, self.loaded.shared.shared)
+        self.proposal_html.value = proposal_html(changes, t)
+        self.propose_button.disabled = not self.trekker or all(c.action == "gelijk" for c in changes)
+        if self.tabs.selected_index == HISTORY_TAB:
+            self._render_history()
+
+    def _name_html(self, vp: ValueProposition) -> str:
+        t = self.t
+        if vp.doelgroep_item_id is None:
+            note = t("vp.eigen")
+        else:
+            shared_items = self.loaded.shared.shared.items("doelgroepen")
+            item = next((i for i in shared_items if i.id == vp.doelgroep_item_id), None)
+            note = t("vp.in_gedeeld", tekst=item.text) if item is not None else ""
+        heading = "" if self.trekker else f'<h3 class="pc-vp-title">{esc(vp.doelgroep)}</h3>'
+        return heading + (f'<p class="pc-hint">{esc(note)}</p>' if note else "")
+
+    def _render_orphan(self, vp: ValueProposition) -> None:
+        t = self.t
+        if vp.orphaned:
+            self.orphan_html.value = message_html(t("vp.verweesd", doelgroep=vp.doelgroep), "warning")
+            self.orphan_box.layout.display = "flex"
+            self.keep_button.layout.display = ""
+        elif vp.doelgroep_item_id is None and self.trekker:
+            self.orphan_html.value = f'<p class="pc-hint">{esc(t("vp.eigen_beheer"))}</p>'
+            self.orphan_box.layout.display = "flex"
+            self.keep_button.layout.display = "none"
+        else:
+            self.orphan_html.value = ""
+            self.orphan_box.layout.display = "none"
+
+    def _render_history(self) -> None:
+        t = self.t
+        infos = vp_mod.history(self.session)
+        if not infos:
+            self.history_html.value = f'<p class="pc-empty">{esc(t("vp.geen_geschiedenis"))}</p>'
+            self.restore_dropdown.options = []
+            return
+        lines = []
+        for r in infos:
+            line = t("geschiedenis.regel", revisie=r.number, wie=self.session.author_label(r.author),
+                     tijd=_when(r.created_at))
+            if r.note:
+                line += " · " + note_text(r.note, t)
+            lines.append(f"<li>{esc(line)}</li>")
+        self.history_html.value = f'<ul class="pc-vp-history">{"".join(lines)}</ul>'
+        self.restore_dropdown.options = [(t("geschiedenis.versie_n", revisie=r.number), r.number) for r in infos[1:]]
+
+    def _wire(self, row: ItemRow) -> None:
+        if not self.trekker:
+            return
+        guard, pid, section, item_id = self._guard, self.current, row.section, row.item_id
+
+        note = f"wijzigen:{section}"
+
+        def on_text(change):
+            text = change["new"].strip()
+            if self._check_text(text):
+                self._apply(vp_mod.edit_item(pid, section, item_id, text=text), note)
+
+        def on_belang(change):
+            self._apply(vp_mod.edit_item(pid, section, item_id, belang=change["new"]), note)
+
+        def on_soort(change):
+            self._apply(vp_mod.edit_item(pid, section, item_id, soort=change["new"]), note)
+
+        def on_links(change):
+            self._apply(vp_mod.set_links(pid, section, item_id, list(change["new"])), f"koppelen:{section}")
+
+        row.text.observe(guard(on_text), "value")
+        for widget, handler in ((row.belang, on_belang), (row.soort, on_soort), (row.links, on_links)):
+            if widget is not None:
+                widget.observe(guard(handler), "value")
+        row.remove.on_click(guard(lambda _b: self._on_remove(section, item_id)))
+
+    # ------------------------------------------------------------- handlers
+    def _on_select(self, change) -> None:
+        if self._syncing or change["new"] is None:
+            return
+        self.current = change["new"]
+        self.figure_out.clear_output()
+        self._render()
+
+    def _on_new_group(self, _b=None) -> None:
+        text = self.new_group_text.value.strip()
+        if not self._check_text(text):
+            return
+        if len(self.loaded.propositions.propositions) >= vp_mod.MAX_PROPOSITIONS:
+            self.status.show(self.t("vp.te_veel_doelgroepen", max=vp_mod.MAX_PROPOSITIONS), "error")
+            return
+        vp = vp_mod.new_proposition(text, self.loaded.shared.shared)
+        if self._apply(vp_mod.add_proposition(vp), "nieuw"):
+            self.new_group_text.value = ""
+            self.current = vp.id
+            self._render()
+
+    def _on_rename(self, change) -> None:
+        if self._syncing or not self.trekker or self.current is None:
+            return
+        text = change["new"].strip()
+        if not self._check_text(text):
+            return
+        self._apply(vp_mod.rename(self.current, text), "naam")
+
+    def _on_add(self, section: str) -> None:
+        text = self.add_texts[section].value.strip()
+        if not self._check_text(text) or self.current is None:
+            return
+        if len(self.vp.items(section)) >= vp_mod.MAX_ITEMS:
+            self.status.show(self.t("vp.ongeldig", max=vp_mod.MAX_ITEMS), "error")
+            return
+        if self._apply(vp_mod.add_item(self.current, section, text), f"toevoegen:{section}"):
+            self.add_texts[section].value = ""
+
+    def _on_remove(self, section: str, item_id: str) -> None:
+        report = vp_mod.removal_report(self.vp, section, item_id)
+        self._apply(vp_mod.remove_item(self.current, section, item_id), f"verwijderen:{section}", report)
+
+    def _on_dismiss(self, _b=None) -> None:
+        self.dropped = []
+        self._render()
+
+    def _on_keep(self, _b=None) -> None:
+        self._apply(vp_mod.detach(self.current), "loskoppelen")
+
+    def _on_delete(self, _b=None) -> None:
+        vp = self.vp
+        if vp is None or (vp.doelgroep_item_id and not vp.orphaned):
+            return
+        if self._apply(vp_mod.remove_proposition(vp.id), "weg"):
+            self.status.show(self.t("vp.verwijderd", doelgroep=vp.doelgroep), "info")
+
+    def _on_propose(self, _b=None) -> None:
+        from ..store import ConflictError, StoreUnavailable
+
+        t = self.t
+        try:
+            result = vp_mod.propose_to_shared(self.session, self.current, base=self.loaded.base)
+        except StoreUnavailable:
+            self.status.show(t("opslag.onbereikbaar"), "error")
+            return
+        except ConflictError:
+            self.status.show(t("vp.conflict"), "warning")
+            self.refresh()
+            return
+        self.loaded = result.propositions
+        self._remember_dropped(result.propositions.dropped)
+        if result.new_revision:
+            self.status.show(t("vp.voorstel.gedaan", revisie=result.shared.base), "info")
+        else:
+            self.status.show(t("vp.voorstel.niets"), "info")
+        self._render()
+
+    def _on_react(self, _b=None) -> None:
+        vp_mod.react_to_proposition(self.session, self.current, self.reaction.value or None, self.comment.value)
+        self.reaction_data = vp_mod.proposition_reactions(self.session)
+        self._render()
+        self.status.show(self.t("reactie.bewaard"), "info")
+
+    def _on_figure(self, _b=None) -> None:
+        from IPython.display import display
+
+        from ..figures import value_fit_figure
+
+        t = self.t
+        fig = value_fit_figure(
+            vp_mod.fits(self.loaded.propositions),
+            title=t("vp.figuur.titel"),
+            pains=t("vp.fit.pijnen"),
+            gains=t("vp.fit.voordelen"),
+            overall=t("vp.fit.totaal"),
+            not_applicable=t("vp.nvt"),
+        )
+        self.figure = fig
+        self.figure_out.clear_output()
+        with self.figure_out:
+            display(fig)
+
+    def _on_tab(self, change) -> None:
+        if change["new"] == HISTORY_TAB:
+            self._render_history()
+
+    def _on_restore(self, _b=None) -> None:
+        from ..store import ConflictError
+
+        number = self.restore_dropdown.value
+        if number is None:
+            return
+        try:
+            self.loaded = vp_mod.restore_revision(self.session, number, base=self.loaded.base)
+        except ConflictError:
+            self.status.show(self.t("vp.conflict"), "warning")
+            self.refresh()
+            return
+        self._remember_dropped(self.loaded.dropped)
+        self.status.show(self.t("vp.hersteld", revisie=number), "info")
+        self._render()
+
+    def refresh(self) -> None:
+        """Reload the value propositions, the shared case and the reactions from the store, and redraw."""
+        self._load()
+        self._render()
+
+
+class WaardepropositieChapter(ipw.VBox):
+    """Step 4 of "Hoe nu verder?": a value proposition per target group, with fit.
+
+    Args:
+        context: page context (language, secret link); default read from the page's address.
+        session: an opened workspace session (tests); default opened from ``context.sleutel``.
+
+    Public attributes (for tests): ``nav``, ``status``, ``panel`` (a :class:`PropositionPanel` or
+    ``None``), ``session``, ``body``.
+    """
+
+    def __init__(self, context: PageContext | None = None, session=None) -> None:
+        super().__init__()
+        self.add_class("pc-chapter")
+        self.add_class("pc-waardepropositie")
+        self.context = context or PageContext.from_query()
+        t = self.t = Translator(self.context.lang)
+        self.status = StatusLine()
+        self.session = session
+        self.panel: PropositionPanel | None = None
+        problem = ""
+        if session is None and self.context.sleutel:
+            try:
+                self.session, problem = open_session(self.context)
+            except Exception:  # noqa: BLE001 - never a traceback on the page
+                log.exception("waardepropositie: opening the workspace failed")
+                problem = "fout.onverwacht"
+        if problem:
+            self.status.show(t(problem), "error")
+        self.nav = NavBar(self.context, NOTEBOOK, session=self.session, t=t, lookup=False)
+        self.header = ipw.HTML(header_html(t("vp.titel"), t("vp.intro")))
+        self.about = ipw.HTML(about_html(t, open_=self.session is None))
+        self.workspace_line = ipw.HTML()
+        self.body: ipw.Widget = ipw.HTML()
+        try:
+            self.body = self._open()
+        except Exception:  # noqa: BLE001 - never a traceback on the page
+            log.exception("waardepropositie: opening the chapter failed")
+            self.status.show(t("fout.onverwacht"), "error")
+        self.children = [style_widget(), self.nav, self.header, self.workspace_line, self.status, self.about, self.body]
+
+    def _open(self) -> ipw.Widget:
+        t = self.t
+        if self.session is None:
+            return ipw.HTML(
+                message_html(t("vp.geen_sleutel"), "info")
+                + f'<p class="pc-vp-start"><a href="{esc(chapter_url("04_zelf_invullen.ipynb", lang=t.lang))}">'
+                + f"{esc(t('vp.naar_start'))}</a></p>"
+            )
+        session = self.session
+        role = t(f"rol.{session.role}")
+        me = session.me()
+        self.workspace_line.value = (
+            f'<p class="pc-workspace-line"><span class="pc-workspace-name">{esc(session.workspace().name)}</span> · '
+            f'<span class="pc-role">{esc(t("zelf.jouw_rol", rol=role))}</span>{esc(" · " + me.name if me else "")}</p>'
+        )
+        self.panel = PropositionPanel(session, t, self.status)
+        if session.role == "trekker":
+            return self.panel
+        note = t("vp.partner_leest") if session.role == "partner" else t("vp.alleen_lezen")
+        return ipw.VBox([ipw.HTML(message_html(note, "info")), self.panel])
