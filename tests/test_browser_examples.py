@@ -102,14 +102,17 @@ def test_store_file_is_outside_the_served_folder(voila_server):
 def test_kernels_go_away_when_pages_close(browser, voila_server):
     import time
 
-    baseline = len(voila_server.kernels())
+    before = {k.pid for k in voila_server.kernels()}
+    ours: set[int] = set()
     for _ in range(3):
         context = browser.new_context()
         pg = context.new_page()
         open_chapter(pg, voila_server)
+        ours |= {k.pid for k in voila_server.kernels()} - before
         pg.close(run_before_unload=True)
         context.close()
+    assert len(ours) == 3  # one kernel per page
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and len(voila_server.kernels()) > baseline:
+    while time.monotonic() < deadline and ours & {k.pid for k in voila_server.kernels()}:
         time.sleep(0.5)
-    assert len(voila_server.kernels()) == baseline
+    assert not ours & {k.pid for k in voila_server.kernels()}, "kernels of closed pages are still running"

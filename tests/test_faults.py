@@ -103,33 +103,37 @@ def test_a_killed_kernel_loses_at_most_the_last_seconds(browser, voila_server, a
 def test_kernels_and_memory_return_to_baseline_after_50_pages(browser, voila_server):
     server = psutil.Process(voila_server.proc.pid)
 
-    def settle(limit: int) -> int:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and len(voila_server.kernels()) > limit:
-            time.sleep(0.5)
-        return len(voila_server.kernels())
+    def alive(pids: set[int]) -> set[int]:
+        return pids & {k.pid for k in voila_server.kernels()}
 
-    baseline_kernels = settle(0)
-    # warm up once so caches Voilà keeps for good are counted in the baseline
-    context = browser.new_context()
-    pg = context.new_page()
-    pg.goto(voila_server.url("03_voorbeelden.ipynb"))
-    pg.wait_for_selector(".pc-canvas", timeout=90_000)
-    pg.close(run_before_unload=True)
-    context.close()
-    settle(baseline_kernels)
-    baseline_rss = server.memory_info().rss
-    peak = 0
-    for _ in range(50):
+    def settle(pids: set[int]) -> set[int]:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and alive(pids):
+            time.sleep(0.5)
+        return alive(pids)
+
+    def open_and_close() -> set[int]:
+        before = {k.pid for k in voila_server.kernels()}
         context = browser.new_context()
         pg = context.new_page()
         pg.goto(voila_server.url("03_voorbeelden.ipynb"))
         pg.wait_for_selector(".pc-canvas", timeout=90_000)
-        peak = max(peak, len(voila_server.kernels()))
+        new = {k.pid for k in voila_server.kernels()} - before
         pg.close(run_before_unload=True)
         context.close()
-    assert settle(baseline_kernels) == baseline_kernels
+        return new
+
+    # warm up once so caches Voilà keeps for good are counted in the baseline
+    assert not settle(open_and_close())
+    baseline_rss = server.memory_info().rss
+    ours: set[int] = set()
+    peak = 0
+    for _ in range(50):
+        ours |= open_and_close()
+        peak = max(peak, len(alive(ours)))
+    assert len(ours) == 50
+    assert not settle(ours), "kernels of closed pages are still running"
     growth_mb = (server.memory_info().rss - baseline_rss) / 2**20
-    print(f"kernels peak {peak}, server RSS growth after 50 pages: {growth_mb:.1f} MB")
-    assert peak <= baseline_kernels + 3
+    print(f"kernels of ours alive at most {peak} at once; server RSS growth after 50 pages: {growth_mb:.1f} MB")
+    assert peak <= 3
     assert growth_mb < 40, f"the server grew {growth_mb:.1f} MB over 50 pages"
