@@ -25,16 +25,23 @@ NONFIN = Item(text="Minder uitval", kind="niet-financieel")
 
 CASES = {
     "alle_stukken": (case(), case(middelen=[])),
-    "impact_kort": (case(impact=["Iedereen doet mee"]),
-                    case(impact=["Door middel van de implementatie van synergie tussen stakeholders realiseren we KPI's"])),
+    "impact_kort": (
+        case(impact=["Iedereen doet mee"]),
+        case(impact=["Door middel van de implementatie van synergie tussen stakeholders realiseren we KPI's"]),
+    ),
     "opbrengsten_soorten": (case(opbrengsten=[FIN, NONFIN]), case(opbrengsten=[NONFIN, "Betere sfeer"])),
     "partners_geven_nemen": (
         case(intenties=[Item(text="x", partner="RET")], inbreng=[Item(text="y", partner="RET")]),
         case(intenties=[Item(text="x", partner="RET")], inbreng=[Item(text="y", partner="DAM")]),
     ),
-    "doelgroep_waarde": (case(doelgroepen=["A", "B"], waarde=["a", "b"]), case(doelgroepen=["A", "B", "C"], waarde=["a"])),
-    "continuiteit_na_subsidie": (case(continuiteit=["Structurele partnerbijdrage van alle partners"]),
-                                 case(continuiteit=["Nieuwe subsidie aanvragen"])),
+    "doelgroep_waarde": (
+        case(doelgroepen=["A", "B"], waarde=["a", "b"]),
+        case(doelgroepen=["A", "B", "C"], waarde=["a"]),
+    ),
+    "continuiteit_na_subsidie": (
+        case(continuiteit=["Structurele partnerbijdrage van alle partners"]),
+        case(continuiteit=["Nieuwe subsidie aanvragen"]),
+    ),
     "consequenties_gevuld": (case(), case(consequenties=[])),
 }
 
@@ -57,7 +64,10 @@ def test_impact_too_many_and_too_long():
 
 
 def test_money_words_count_when_no_kind_is_set():
-    assert status(case(opbrengsten=["€ 20.000 besparing per jaar", "Trots op de regio"]), "opbrengsten_soorten").status == "ok"
+    assert (
+        status(case(opbrengsten=["€ 20.000 besparing per jaar", "Trots op de regio"]), "opbrengsten_soorten").status
+        == "ok"
+    )
 
 
 def test_workspace_partners_need_intenties_and_inbreng_in_the_shared_case():
@@ -84,8 +94,8 @@ def test_set_aside_carries_the_reason():
 # - doelgroep_waarde: CIV Water (3 groups, 1 value 'Idem Purpose Case'), Entree (7 groups, 1 value),
 #   Ontwikkelfonds (4 groups, 2 values);
 # - continuiteit: CIV Water, Doorstroom, Lerende Regio describe activities, not how it is carried; Entree's
-#   continuity is anchored in a practoraat (a carrier: ok); Ontwikkelfonds says financial continuity is still to be worked out;
-#   Lingewaard's box holds only "x".
+#   continuity is anchored in a practoraat (a carrier: ok); Ontwikkelfonds says financial continuity is
+#   still to be worked out; Lingewaard's box holds only "x".
 EXPECTED = {
     "civ-water": {"opbrengsten_soorten", "partners_geven_nemen", "doelgroep_waarde", "continuiteit_na_subsidie"},
     "doorstroom-op-zuid": {"opbrengsten_soorten", "partners_geven_nemen", "continuiteit_na_subsidie"},

@@ -40,9 +40,11 @@ def test_near_duplicates_are_similar(a, b):
     [
         ("Werkenden", "Niet-werkenden"),
         ("Werkenden", "Werkzoekenden"),
-        ("Goede aansluiting onderwijs - arbeidsmarkt",
-         "Hybride leer- & werkomgevingen in Z&W-organisaties als resultaat van de verbeterde aansluiting "
-         "arbeidsmarkt-onderwijs"),
+        (
+            "Goede aansluiting onderwijs - arbeidsmarkt",
+            "Hybride leer- & werkomgevingen in Z&W-organisaties als resultaat van de verbeterde aansluiting "
+            "arbeidsmarkt-onderwijs",
+        ),
         ("Behouden en aantrekken talent voor de regio.", "ICT-talent opleiden en behouden voor de regio Utrecht"),
     ],
 )
@@ -51,7 +53,13 @@ def test_different_items_are_not_grouped(a, b):
 
 
 def test_the_ten_cases_have_no_accidental_duplicates_across_collaborations():
-    slugs = ["house-of-hospitality", "civ-water", "ontwikkelfonds", "u-tech-community", "lerende-regio-voor-zorg-en-welzijn"]
+    slugs = [
+        "house-of-hospitality",
+        "civ-water",
+        "ontwikkelfonds",
+        "u-tech-community",
+        "lerende-regio-voor-zorg-en-welzijn",
+    ]
     drafts = [(PartnerRef(s, s), PartnerDraft(pieces=load_case(s).pieces)) for s in slugs]
     board = build_board(drafts, SharedCase())
     multi = [g for groups in board.values() for g in groups if len(g.entries) > 1]
@@ -78,9 +86,11 @@ def test_grouping_from_case_wordings_rephrased_by_partners():
 
 def test_single_linkage_and_every_entry_once():
     entries = puzzle.board_entries(
-        [(ANS, draft(impact=["een inclusieve arbeidsmarkt in de regio", "iets heel anders"])),
-         (BAS, draft(impact=["inclusieve arbeidsmarkt in onze regio"])),
-         (CEM, draft(impact=["een inclusieve arbeidsmarkt in onze mooie regio"]))]
+        [
+            (ANS, draft(impact=["een inclusieve arbeidsmarkt in de regio", "iets heel anders"])),
+            (BAS, draft(impact=["inclusieve arbeidsmarkt in onze regio"])),
+            (CEM, draft(impact=["een inclusieve arbeidsmarkt in onze mooie regio"])),
+        ]
     )["impact"]
     groups = group_similar(entries)
     assert sorted(len(g) for g in groups) == [1, 3]
@@ -152,9 +162,14 @@ def test_give_and_take_points_out_one_sided_partners():
 def test_sankey_figure_has_partners_initiative_and_returns():
     from purposecase.figures import give_and_take_sankey
 
-    rows = give_and_take([ANS, BAS], puzzle.set_beneficiaries("opbrengsten", "o", ["b"])(
-        puzzle.adopt("opbrengsten", "Omzet", [], [], item_id="o")(puzzle.adopt("inbreng", "Geld", ["a"], ["Ans"])(SharedCase()))
-    ))
+    rows = give_and_take(
+        [ANS, BAS],
+        puzzle.set_beneficiaries("opbrengsten", "o", ["b"])(
+            puzzle.adopt("opbrengsten", "Omzet", [], [], item_id="o")(
+                puzzle.adopt("inbreng", "Geld", ["a"], ["Ans"])(SharedCase())
+            )
+        ),
+    )
     fig = give_and_take_sankey(rows, title="T", initiative="Pact", gives="geeft", gets="krijgt")
     node = fig.data[0].node
     assert list(node.label) == ["Ans geeft", "Pact", "Bas krijgt"]

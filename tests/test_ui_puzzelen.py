@@ -32,9 +32,19 @@ def workspace():
     trekker, ttoken = purposecase.create_workspace("Zorgpact")
     tokens = {}
     for name, d in (
-        ("Ans", draft(impact=["Iedereen doet mee in de zorg"], intenties=["Personeel behouden"], inbreng=["Twee docenten"],
-                      opbrengsten=["Minder uitval"])),
-        ("Bas", draft(impact=["iedereen doet mee in de zorg!"], intenties=["Onderzoek doen"], inbreng=["Onderzoekers"])),
+        (
+            "Ans",
+            draft(
+                impact=["Iedereen doet mee in de zorg"],
+                intenties=["Personeel behouden"],
+                inbreng=["Twee docenten"],
+                opbrengsten=["Minder uitval"],
+            ),
+        ),
+        (
+            "Bas",
+            draft(impact=["iedereen doet mee in de zorg!"], intenties=["Onderzoek doen"], inbreng=["Onderzoekers"]),
+        ),
         ("Cem", draft(impact=["Gezonde regio"], intenties=["Stageplekken"], inbreng=["Geld"])),
     ):
         partner, token = trekker.add_partner(name, f"{name} org")
