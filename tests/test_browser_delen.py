@@ -49,10 +49,10 @@ def close(page, context) -> None:
 def make_and_download(page, fmt: str, tmp_path):
     """Choose ``fmt``, make the file, click the link; return (suggested name, bytes)."""
     page.locator(".pc-export-format select").select_option(label=T(FORMAT_KEYS[fmt]))
+    page.locator(".pc-download").wait_for(state="detached")  # a new choice clears the old link
     page.locator(".pc-export-make").click()
-    link = page.locator(".pc-download")
+    link = page.locator(f'.pc-download[download$=".{fmt}"]')
     link.wait_for()
-    assert link.get_attribute("download").endswith(f".{fmt}")
     with page.expect_download() as info:
         link.click()
     download = info.value
