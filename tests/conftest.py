@@ -176,3 +176,55 @@ def pg_schema_url(url: str):
         engine.dispose()
 
     return f"{url}{sep}options=-csearch_path%3D{schema}", cleanup
+
+
+AXE = ROOT / ".cache" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"region": {"enabled": False}}}
+"""axe-core options for every scan: 'region' (moderate) is off because Voilà's own wrappers sit outside
+the <main> landmark our template adds."""
+
+
+def new_page(browser, **options):
+    """Return ``(context, page, dialogs)``: a fresh 1280×800 Dutch context, and the messages of any dialog
+    that opened (a script that ran where only text should be); ``options`` go to ``new_context``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL", **options)
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.dialogs = dialogs
+    return context, page, dialogs
+
+
+def full_screenshot(page, path) -> None:
+    """Screenshot the whole chapter: Voilà scrolls inside #rendered_cells, so grow the viewport to fit it."""
+    height = page.evaluate("(document.getElementById('rendered_cells') || document.body).scrollHeight")
+    page.set_viewport_size({"width": 1280, "height": max(800, min(int(height) + 40, 8000))})
+    page.wait_for_timeout(200)
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def axe_violations(page, exclude: list[list[str]] | None = None) -> list[dict]:
+    """Inject axe-core and return the serious and critical violations of the current page.
+
+    Skips (fails on CI) when axe-core is not installed (``make axe``, part of ``make test``).
+    """
+    if not AXE.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"axe-core missing at {AXE}: run make axe")
+        pytest.skip(f"axe-core missing at {AXE} (make test installs it)")
+    page.add_script_tag(path=str(AXE))
+    context = {"exclude": exclude} if exclude else None
+    result = page.evaluate("([ctx, opts]) => axe.run(ctx || document, opts)", [context, AXE_OPTIONS])
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+            "summary": [n.get("failureSummary", "")[:300] for n in v["nodes"]][:2],
+        }
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

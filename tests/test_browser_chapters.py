@@ -8,13 +8,13 @@ for serious or critical WCAG violations, and checked for a working navigation ba
 from __future__ import annotations
 
 import json
-import os
 import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from conftest import axe_violations, full_screenshot  # noqa: E402
 
 from purposecase.chapters import available_chapters
 from purposecase.store import open_store
@@ -22,7 +22,6 @@ from purposecase.workspace import create_workspace
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
-AXE = ROOT / ".cache" / "node_modules" / "axe-core" / "axe.min.js"
 CHAPTERS = [c.notebook for c in available_chapters()]
 
 # What "the page is ready" looks like per chapter (the chapter's main widget).
@@ -33,12 +32,9 @@ READY = {
     "03_voorbeelden.ipynb": ".pc-canvas",
 }
 
-# Rules switched off in the scan, each for a reason outside our code:
-# - "region": content outside landmarks is reported as "moderate" anyway; our template puts the
-#   chapter in <main> and the navigation in <nav>.
-AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"region": {"enabled": False}}}
-# Parts of the page that come from Voilà / JupyterLab and that we cannot fix (none needed so far).
-AXE_EXCLUDE: list[list[str]] = []
+# The axe scan (conftest.axe_violations) switches off one rule: "region", reported as "moderate"
+# anyway; our template puts the chapter in <main> and the navigation in <nav>. No part of the page
+# from Voilà / JupyterLab needed excluding so far.
 
 
 def server_store(server):
@@ -54,39 +50,6 @@ def open_chapter(page, server, notebook, query=""):
     page.wait_for_selector(READY.get(notebook, ".pc-chapter"), timeout=120_000)
     page.wait_for_timeout(300)  # let the last widget views settle
     return page
-
-
-def full_screenshot(page, path) -> None:
-    """Screenshot the whole chapter: Voilà scrolls inside #rendered_cells, so grow the viewport to fit it."""
-    height = page.evaluate("(document.getElementById('rendered_cells') || document.body).scrollHeight")
-    page.set_viewport_size({"width": 1280, "height": max(800, min(int(height) + 40, 8000))})
-    page.wait_for_timeout(200)
-    page.screenshot(path=str(path))
-    page.set_viewport_size({"width": 1280, "height": 800})
-
-
-def axe_violations(page) -> list[dict]:
-    """Inject axe-core and return the serious and critical violations of the current page."""
-    if not AXE.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"axe-core missing at {AXE}: run make axe")
-        pytest.skip(f"axe-core missing at {AXE} (make test installs it)")
-    page.add_script_tag(path=str(AXE))
-    context = {"exclude": AXE_EXCLUDE} if AXE_EXCLUDE else None
-    result = page.evaluate(
-        "([ctx, opts]) => axe.run(ctx || document, opts)", [context, AXE_OPTIONS]
-    )
-    return [
-        {
-            "id": v["id"],
-            "impact": v["impact"],
-            "help": v["help"],
-            "nodes": [n["target"] for n in v["nodes"]][:5],
-            "summary": [n.get("failureSummary", "")[:300] for n in v["nodes"]][:2],
-        }
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

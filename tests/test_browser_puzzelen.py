@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import new_page  # noqa: E402
 
 from purposecase.model import Item, PartnerDraft
 from purposecase.pieces import PIECE_KEYS
@@ -10,15 +11,6 @@ from purposecase.store import open_store
 from purposecase.workspace import create_workspace, open_workspace
 
 pytestmark = pytest.mark.browser
-
-
-def new_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    return context, page, dialogs
 
 
 def test_trekker_composes_and_a_partner_reads(browser, voila_server, artifacts):
@@ -32,8 +24,14 @@ def test_trekker_composes_and_a_partner_reads(browser, voila_server, artifacts):
     ):
         _, token = trekker.add_partner(name, f"{name} BV")
         tokens[name] = token
-        draft = PartnerDraft(pieces={**{k: [] for k in PIECE_KEYS}, "impact": [Item(text=impact)],
-                                     "intenties": [Item(text=f"{name} wil groeien")], "inbreng": [Item(text=inbreng)]})
+        draft = PartnerDraft(
+            pieces={
+                **{k: [] for k in PIECE_KEYS},
+                "impact": [Item(text=impact)],
+                "intenties": [Item(text=f"{name} wil groeien")],
+                "inbreng": [Item(text=inbreng)],
+            }
+        )
         session = open_workspace(token, store=store)
         session.save_my_draft(draft, base=0)
     # Ans and Bas share through the store; Cem shares on their own page in the browser

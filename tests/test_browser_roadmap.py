@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
+from conftest import axe_violations, full_screenshot, new_page  # noqa: E402
 
 from purposecase import puzzle
 from purposecase import roadmap as rm
@@ -16,42 +15,6 @@ from purposecase.workspace import create_workspace, open_workspace
 pytestmark = pytest.mark.browser
 
 NOTEBOOK = "07_impact_roadmap.ipynb"
-AXE = Path(__file__).resolve().parents[1] / ".cache" / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def serious_axe_violations(page) -> list:
-    """Return axe-core's serious and critical violations of the page ([] when axe-core is not installed)."""
-    if not AXE.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"axe-core missing at {AXE}: run make axe")
-        return []
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "() => axe.run(document, {resultTypes: ['violations'], rules: {region: {enabled: false}}})"
-    )
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-def new_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    return context, page, dialogs
-
-
-def full_screenshot(page, path) -> None:
-    """Screenshot the whole chapter at 1280 wide: Voilà scrolls inside #rendered_cells, so grow the viewport."""
-    height = page.evaluate("(document.getElementById('rendered_cells') || document.body).scrollHeight")
-    page.set_viewport_size({"width": 1280, "height": max(800, min(int(height) + 40, 8000))})
-    page.wait_for_timeout(300)
-    page.screenshot(path=str(path))
-    page.set_viewport_size({"width": 1280, "height": 800})
 
 
 def fill(locator, value: str) -> None:
@@ -100,7 +63,7 @@ def test_six_steps_two_owners_and_the_timeline(browser, voila_server, artifacts)
     assert page.locator(".pc-rm-table tbody tr").count() == 6
     assert page.locator(".pc-rm-table", has_text="<img src=x onerror=alert(1)>").count() == 1
     full_screenshot(page, artifacts / "roadmap-trekker.png")
-    violations = serious_axe_violations(page)
+    violations = axe_violations(page)
     assert not violations, json.dumps(violations, indent=1)
 
     page.get_by_role("tab", name="Tijdlijn en inzet").click()
@@ -114,7 +77,7 @@ def test_six_steps_two_owners_and_the_timeline(browser, voila_server, artifacts)
     page.wait_for_timeout(500)
     plot.screenshot(path=str(artifacts / "roadmap-tijdlijn.png"))
     full_screenshot(page, artifacts / "roadmap-tijdlijn-tab.png")
-    violations = serious_axe_violations(page)
+    violations = axe_violations(page)
     assert not violations, json.dumps(violations, indent=1)
     page.get_by_role("tab", name="Check").click()
     page.locator(".pc-check[data-check='spreiding'].pc-check-ok").wait_for()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import new_page  # noqa: E402
 from playwright.sync_api import expect
 
 from purposecase import puzzle
@@ -11,15 +12,6 @@ from purposecase.store import open_store
 from purposecase.workspace import create_workspace
 
 pytestmark = pytest.mark.browser
-
-
-def new_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    return context, page, dialogs
 
 
 def close(page, context) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import new_page  # noqa: E402
 
 from purposecase.store import open_store
 from purposecase.workspace import create_workspace
@@ -17,16 +18,6 @@ def server_store(server):
     return open_store(f"sqlite:///{server.home / 'werkboek.sqlite3'}")
 
 
-def new_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="nl-NL")
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    dialogs = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.dialogs = dialogs
-    return context, page
-
-
 def add_item(page, piece_label, text):
     page.locator(".pc-piece-buttons button", has_text=re.compile(f"^{piece_label}$")).click()
     page.locator(".pc-piece-help h3", has_text=piece_label).wait_for()
@@ -37,7 +28,7 @@ def add_item(page, piece_label, text):
 
 
 def test_trekker_starts_and_invites_in_the_browser(browser, voila_server, artifacts):
-    context, page = new_page(browser)
+    context, page, _ = new_page(browser)
     page.goto(voila_server.url(CHAPTER))
     page.locator(".pc-workspace-name input").fill("Techniekpact Westfriesland")
     page.locator(".pc-inspiration-dropdown select").select_option(label="House of Hospitality")
@@ -53,7 +44,7 @@ def test_trekker_starts_and_invites_in_the_browser(browser, voila_server, artifa
     partner_link = page.locator(".pc-new-links .pc-link input").first.input_value()
     context.close()
 
-    context, page = new_page(browser)
+    context, page, _ = new_page(browser)
     page.goto(partner_link)
     page.locator(".pc-draft-editor").wait_for()
     assert "Ans de Vries" in page.locator(".pc-navbar").inner_text()
@@ -70,7 +61,7 @@ def test_two_partners_at_once_then_the_trekker_sees_both_shared(browser, voila_s
 
     pages = {}
     for name, token in (("Ans", atoken), ("Bas", btoken)):
-        context, page = new_page(browser)
+        context, page, _ = new_page(browser)
         page.goto(voila_server.url(CHAPTER, f"sleutel={token}"))
         page.locator(".pc-draft-editor").wait_for()
         pages[name] = (context, page)
@@ -101,7 +92,7 @@ def test_two_partners_at_once_then_the_trekker_sees_both_shared(browser, voila_s
     ans.locator(".pc-msg", has_text="gedeeld").wait_for()
     ans.screenshot(path=str(artifacts / "zelf-invullen-partner.png"), full_page=True)
 
-    context, page = new_page(browser)
+    context, page, _ = new_page(browser)
     page.goto(voila_server.url(CHAPTER, f"sleutel={ttoken}"))
     page.locator(".pc-status-table").wait_for()
     page.locator(".pc-count", has_text="2 van 2 partners").wait_for()
@@ -119,7 +110,7 @@ def test_a_revoked_link_shows_nothing(browser, voila_server):
     trekker, _ = create_workspace("Besloten", store=store)
     partner, token = trekker.add_partner("Ans", "X")
     trekker.new_partner_link(partner.id)
-    context, page = new_page(browser)
+    context, page, _ = new_page(browser)
     page.goto(voila_server.url(CHAPTER, f"sleutel={token}"))
     page.locator(".pc-msg", has_text="ingetrokken").wait_for()
     assert "Besloten" not in page.content()
