@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test install lint chromium axe bench clean
+.PHONY: serve test install lint chromium axe chp bench clean
 
 serve: $(STAMP)
 	$(VENV)/bin/purposecase serve
@@ -39,10 +39,23 @@ $(AXE):
 	fi; \
 	mkdir -p .cache && npm install --prefix .cache --no-audit --no-fund --no-save --silent axe-core@4
 
+# configurable-http-proxy (npm) for JupyterHub (deploy/jupyterhub, tests/test_hub.py), project-local like axe-core.
+CHP := .cache/chp/node_modules/.bin/configurable-http-proxy
+chp: $(CHP)
+
+$(CHP):
+	@if ! command -v npm >/dev/null; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			echo "Installing Debian's npm for configurable-http-proxy"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+		else echo "npm is missing and we are not root: the JupyterHub test will be skipped"; exit 0; fi; \
+	fi; \
+	mkdir -p .cache/chp && npm install --prefix .cache/chp --no-audit --no-fund --no-save --silent configurable-http-proxy@5.3.0
+
 lint: $(STAMP)
 	$(PY) -m ruff check purposecase tests benchmarks
 
-test: $(STAMP) chromium axe lint
+test: $(STAMP) chromium axe chp lint
 	$(PY) -m pytest
 
 bench: $(STAMP) chromium

@@ -80,6 +80,8 @@ def voila_argv(
         "--MappingKernelManager.cull_interval=30",
         "--MappingKernelManager.cull_connected=False",
         "--VoilaConfiguration.file_allowlist=[]",
+        # behind nginx with TLS: links on the page take https from X-Forwarded-Proto (ui/links.py)
+        "--VoilaConfiguration.http_header_envs=['X-Forwarded-Proto']",
     ]
     if not open_browser:
         argv.append("--no-browser")

@@ -18,6 +18,15 @@ def chapter_url(notebook: str, sleutel: str | None = None, lang: str = "nl", req
         lang: ``"en"`` adds ``taal=en``; Dutch is the default and is left out.
         request_url: the page's own full URL (default: Voilà's ``VOILA_REQUEST_URL``);
             without it the link is relative (``04_zelf_invullen.ipynb?…``).
+
+    Under JupyterHub (``JUPYTERHUB_SERVICE_PREFIX`` set, the page under ``/user/<name>/``) the link
+    goes through the hub's ``/hub/user-redirect/``, so whoever opens it lands on their *own* server:
+    ``https://hub/hub/user-redirect/voila/render/04_zelf_invullen.ipynb?sleutel=…``.
+
+    Behind a proxy that ends TLS, Voilà sees plain http; the link then takes its scheme and host from
+    ``PURPOSECASE_PUBLIC_URL`` (e.g. ``https://werkboek.example.org``) when set, else its scheme from
+    the proxy's ``X-Forwarded-Proto`` header (``HTTP_X_FORWARDED_PROTO``, passed on by Voilà's
+    ``http_header_envs``), so a secret link never starts with ``http://`` on an https site.
     """
     params = {}
     if sleutel:
@@ -28,9 +37,34 @@ def chapter_url(notebook: str, sleutel: str | None = None, lang: str = "nl", req
     request_url = request_url if request_url is not None else os.environ.get("VOILA_REQUEST_URL", "")
     if request_url:
         parts = urlsplit(request_url)
-        folder = parts.path.rsplit("/", 1)[0] + "/"
-        return urlunsplit((parts.scheme, parts.netloc, folder + notebook, query, ""))
+        folder = _hub_folder(parts.path.rsplit("/", 1)[0] + "/")
+        scheme, netloc = _public_origin(parts.scheme, parts.netloc)
+        return urlunsplit((scheme, netloc, folder + notebook, query, ""))
     return notebook + (f"?{query}" if query else "")
+
+
+def _public_origin(scheme: str, netloc: str) -> tuple[str, str]:
+    """Return the scheme and host users reach the page at (see :func:`chapter_url`)."""
+    public = urlsplit(os.environ.get("PURPOSECASE_PUBLIC_URL", "").strip())
+    if public.scheme in ("http", "https") and public.netloc:
+        return public.scheme, public.netloc
+    forwarded = os.environ.get("HTTP_X_FORWARDED_PROTO", "").split(",")[0].strip().lower()
+    if forwarded in ("http", "https"):
+        return forwarded, netloc
+    return scheme, netloc
+
+
+def _hub_folder(folder: str) -> str:
+    """Return ``folder`` with a JupyterHub user prefix replaced by the hub's ``user-redirect`` path.
+
+    ``/user/ans/voila/render/`` becomes ``/hub/user-redirect/voila/render/`` (with the hub's base
+    URL in front) when this process is Ans's single-user server; any other folder is returned as is.
+    """
+    prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "")
+    if not prefix or not folder.startswith(prefix.rstrip("/") + "/"):
+        return folder
+    base = os.environ.get("JUPYTERHUB_BASE_URL", "/") or "/"
+    return base.rstrip("/") + "/hub/user-redirect/" + folder[len(prefix.rstrip("/")) + 1 :]
 
 
 _COPY_JS = (
