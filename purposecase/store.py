@@ -699,7 +699,11 @@ def hash_token(token: str) -> str:
 
 
 def _new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
+    """Return a fresh token; never one starting with "-", which a command line would read as an option."""
+    while True:
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        if not token.startswith("-"):
+            return token
 
 
 def _new_id(nbytes: int) -> str:

@@ -106,6 +106,7 @@ def test_every_format_downloads_from_the_page(browser, voila_server, artifacts, 
 def test_import_into_a_new_workspace_and_bad_files(browser, voila_server, artifacts, tmp_path):
     context, page = new_page(browser)
     page.goto(voila_server.url(CHAPTER))
+
     def choose(name, mime, buffer):
         with page.expect_file_chooser() as info:
             page.locator(".pc-upload").click()

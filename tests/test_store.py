@@ -577,3 +577,11 @@ def test_a_new_step_upgrades_without_losing_rows(db_url, monkeypatch):
     with pytest.raises(SchemaTooNew) as err:
         open_store(db_url)
     assert err.value.code == "schema_too_new"
+
+
+def test_tokens_never_start_with_a_dash(monkeypatch):
+    import purposecase.store as store_module
+
+    issued = iter(["-abc" * 11, "xyz" * 15])
+    monkeypatch.setattr(store_module.secrets, "token_urlsafe", lambda n: next(issued))
+    assert store_module._new_token() == "xyz" * 15
