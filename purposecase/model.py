@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
@@ -231,7 +231,35 @@ class PurposeCase(Record):
         return cls.from_yaml(text, source=str(path))
 
 
-class PartnerDraft(Record):
+class DocumentContent(Record):
+    """Base of records stored as a workspace document's content (versioned ``schema``).
+
+    Subclasses get :meth:`to_content` and :meth:`from_content`; ``None`` or an
+    empty dict loads as the empty record.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def to_content(self) -> dict[str, Any]:
+        """Return the JSON content stored in the document."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    @classmethod
+    def from_content(cls, content: dict[str, Any] | None, *, source: str = "<document>") -> Self:
+        """Validate stored content (``None`` gives the empty record).
+
+        Raises:
+            CaseFileError: if the content does not fit the schema, naming ``source`` and each field.
+        """
+        if not content:
+            return cls()
+        try:
+            return cls.model_validate(content)
+        except ValidationError as exc:
+            raise CaseFileError.from_validation(source, exc) from None
+
+
+class PartnerDraft(DocumentContent):
     """A partner's own Purpose Case draft (steps 1–2 of "Hoe nu verder?").
 
     Every partner first fills in the template for themself: their own
@@ -246,8 +274,6 @@ class PartnerDraft(Record):
     schema_: Literal[1] = Field(1, alias="schema")
     pieces: dict[PieceKey, list[Item]] = Field(default_factory=_empty_pieces)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
     _check_pieces = field_validator("pieces")(PurposeCase._all_eleven.__func__)
 
     def items(self, key: str) -> list[Item]:
@@ -261,24 +287,6 @@ class PartnerDraft(Record):
     def filled(self) -> int:
         """Return how many of the eleven pieces have at least one item."""
         return sum(1 for items in self.pieces.values() if items)
-
-    def to_content(self) -> dict[str, Any]:
-        """Return the JSON content stored in the draft document."""
-        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
-
-    @classmethod
-    def from_content(cls, content: dict[str, Any] | None, *, source: str = "<draft>") -> PartnerDraft:
-        """Validate stored content (``None`` gives an empty draft).
-
-        Raises:
-            CaseFileError: if the content does not fit the schema.
-        """
-        if not content:
-            return cls()
-        try:
-            return cls.model_validate(content)
-        except ValidationError as exc:
-            raise CaseFileError.from_validation(source, exc) from None
 
     def as_case(self, title: str, *, slug: str = "concept") -> PurposeCase:
         """Return the draft as a :class:`PurposeCase` (for the canvas and exports)."""
@@ -319,7 +327,7 @@ class CheckSetAside(Record):
     by: ShortText = "trekker"
 
 
-class SharedCase(Record):
+class SharedCase(DocumentContent):
     """The collaboration's shared Purpose Case (step 3), stored as a ``shared_case`` document.
 
     Attributes:
@@ -336,8 +344,6 @@ class SharedCase(Record):
         default_factory=dict
     )
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
     _check_pieces = field_validator("pieces")(PurposeCase._all_eleven.__func__)
 
     def items(self, key: str) -> list[SharedItem]:
@@ -349,24 +355,6 @@ class SharedCase(Record):
         if self.agreed.get(key):  # type: ignore[call-overload]
             return "akkoord"
         return "in_bespreking" if self.pieces[key] else "leeg"  # type: ignore[index]
-
-    def to_content(self) -> dict[str, Any]:
-        """Return the JSON content stored in the ``shared_case`` document."""
-        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
-
-    @classmethod
-    def from_content(cls, content: dict[str, Any] | None, *, source: str = "<shared case>") -> SharedCase:
-        """Validate stored content (``None`` gives an empty shared case).
-
-        Raises:
-            CaseFileError: if the content does not fit the schema.
-        """
-        if not content:
-            return cls()
-        try:
-            return cls.model_validate(content)
-        except ValidationError as exc:
-            raise CaseFileError.from_validation(source, exc) from None
 
     def as_case(self, title: str, *, slug: str = "gedeelde-case", **meta: Any) -> PurposeCase:
         """Return a plain :class:`PurposeCase` (for the canvas and the exports).
