@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -154,28 +155,37 @@ def copy_notebooks(dest: Path) -> Path:
     return dest
 
 
-def pg_schema_url(url: str):
-    """Return ``(url, cleanup)``: ``url`` scoped to a fresh PostgreSQL schema, ``cleanup`` drops it."""
+@contextmanager
+def postgres_schema_url(base_url: str):
+    """Yield a URL whose connections use a fresh PostgreSQL schema; drop it (and its tables) afterwards."""
     import secrets
 
-    import sqlalchemy as sa
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
 
-    schema = f"t_{secrets.token_hex(5)}"
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in url else "?"
+    schema = f"pc_test_{secrets.token_hex(6)}"
+    admin = create_engine(base_url, poolclass=NullPool)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    url = make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    rendered = url.render_as_string(hide_password=False)
+    try:
+        yield rendered
+    finally:
+        forget(rendered)
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
 
-    def cleanup() -> None:
-        from purposecase import store as store_module
 
-        for key in [k for k in store_module._ENGINES if schema in str(k)]:
-            store_module._ENGINES.pop(key).dispose()
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+def forget(url: str) -> None:
+    """Close and forget this process's cached store engine for ``url`` (if any)."""
+    from purposecase import store as store_mod
 
-    return f"{url}{sep}options=-csearch_path%3D{schema}", cleanup
+    engine = store_mod._ENGINES.get((os.getpid(), url))
+    if engine is not None:
+        store_mod.Store(engine).close()
 
 
 AXE = ROOT / ".cache" / "node_modules" / "axe-core" / "axe.min.js"

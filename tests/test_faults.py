@@ -32,10 +32,11 @@ def test_a_process_killed_mid_save_leaves_a_consistent_store(backend, tmp_path, 
         url = os.environ.get("PURPOSECASE_TEST_POSTGRES_URL")
         if not url:
             pytest.skip("set PURPOSECASE_TEST_POSTGRES_URL to run on PostgreSQL")
-        from conftest import pg_schema_url
+        from conftest import postgres_schema_url
 
-        url, cleanup = pg_schema_url(url)
-        request.addfinalizer(cleanup)
+        scope = postgres_schema_url(url)
+        url = scope.__enter__()
+        request.addfinalizer(lambda: scope.__exit__(None, None, None))
     else:
         url = f"sqlite:///{tmp_path / 'kill.sqlite3'}"
     store = open_store(url)
@@ -61,8 +62,6 @@ def test_a_process_killed_mid_save_leaves_a_consistent_store(backend, tmp_path, 
         assert head is not None and head.number == numbers[-1] == store.get_document(doc.id).head
         assert head.content["tekst"] == "x" * 5000  # the newest revision is whole
     assert len(numbers) > 3
-
-
 
 
 def _newest_kernel(server):

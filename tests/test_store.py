@@ -8,12 +8,11 @@ import secrets
 import sqlite3
 import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from conftest import forget, postgres_schema_url  # noqa: E402
 from sqlalchemy import create_engine, inspect, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
@@ -37,29 +36,6 @@ from purposecase.store import (
 )
 
 PG_ENV = "PURPOSECASE_TEST_POSTGRES_URL"
-
-
-@contextmanager
-def postgres_schema_url(base_url: str):
-    """Yield a URL whose connections use a fresh schema; drop it (and its tables) afterwards."""
-    schema = f"pc_test_{secrets.token_hex(6)}"
-    admin = create_engine(base_url, poolclass=NullPool)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    url = make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
-
-
-def forget(url: str) -> None:
-    """Close and forget this process's cached engine for ``url`` (if any)."""
-    engine = store_mod._ENGINES.get((os.getpid(), url))
-    if engine is not None:
-        Store(engine).close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

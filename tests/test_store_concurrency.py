@@ -9,47 +9,21 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import os
-import secrets
 import statistics
 import time
 import traceback
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import create_engine, select
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
+from conftest import forget, postgres_schema_url  # noqa: E402
+from sqlalchemy import select
 
 from purposecase import store as store_mod
-from purposecase.store import MIGRATIONS, ConflictError, Store, open_store
+from purposecase.store import MIGRATIONS, ConflictError, open_store
 
 PG_ENV = "PURPOSECASE_TEST_POSTGRES_URL"
 N_PROCS = 8
 N_SAVES = 50
 TIMEOUT_S = 120
-
-
-@contextmanager
-def postgres_schema_url(base_url: str):
-    """Yield a URL whose connections use a fresh schema; drop it afterwards."""
-    schema = f"pc_test_{secrets.token_hex(6)}"
-    admin = create_engine(base_url, poolclass=NullPool)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    url = make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
-
-
-def forget(url: str) -> None:
-    """Close and forget this process's cached engine for ``url`` (if any)."""
-    engine = store_mod._ENGINES.get((os.getpid(), url))
-    if engine is not None:
-        Store(engine).close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -127,10 +101,17 @@ def _save_worker(url, workspace_id, partner_id, index, barrier, queue):
                 latencies.append(time.perf_counter() - t0)
                 shared_numbers.append(rev.number)
                 break
-        queue.put({
-            "index": index, "own": own.id, "shared": shared.id, "own_numbers": own_numbers,
-            "shared_numbers": shared_numbers, "latencies": latencies, "conflict_latencies": conflict_latencies,
-        })
+        queue.put(
+            {
+                "index": index,
+                "own": own.id,
+                "shared": shared.id,
+                "own_numbers": own_numbers,
+                "shared_numbers": shared_numbers,
+                "latencies": latencies,
+                "conflict_latencies": conflict_latencies,
+            }
+        )
     except BaseException:  # report everything to the parent
         queue.put({"index": index, "error": traceback.format_exc()})
 
@@ -161,8 +142,13 @@ def test_parallel_saves_lose_nothing(db_url):
 
     with store.engine.connect() as conn:
         rows = conn.execute(
-            select(store_mod.revisions.c.document_id, store_mod.revisions.c.number, store_mod.revisions.c.parent,
-                   store_mod.revisions.c.author, store_mod.revisions.c.content)
+            select(
+                store_mod.revisions.c.document_id,
+                store_mod.revisions.c.number,
+                store_mod.revisions.c.parent,
+                store_mod.revisions.c.author,
+                store_mod.revisions.c.content,
+            )
         ).all()
     by_doc: dict[int, list] = {}
     for row in rows:
