@@ -238,3 +238,18 @@ def axe_violations(page, exclude: list[list[str]] | None = None) -> list[dict]:
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A store URL on SQLite, and on PostgreSQL (a fresh schema) when PURPOSECASE_TEST_POSTGRES_URL is set."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+        yield url
+        forget(url)
+        return
+    base = os.environ.get("PURPOSECASE_TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("set PURPOSECASE_TEST_POSTGRES_URL to run the store tests on PostgreSQL")
+    with postgres_schema_url(base) as url:
+        yield url

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import sqlite3
 import threading
@@ -11,7 +10,6 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import forget, postgres_schema_url  # noqa: E402
 from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
@@ -36,21 +34,6 @@ from purposecase.store import (
 )
 
 PG_ENV = "PURPOSECASE_TEST_POSTGRES_URL"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
-        yield url
-        forget(url)
-        return
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(f"set {PG_ENV} to run the store tests on PostgreSQL")
-    with postgres_schema_url(base) as url:
-        yield url
-        forget(url)
 
 
 @pytest.fixture()

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
-import os
 import statistics
 import time
 import traceback
 
-import pytest
-from conftest import forget, postgres_schema_url  # noqa: E402
 from sqlalchemy import select
 
 from purposecase import store as store_mod
@@ -24,21 +21,6 @@ PG_ENV = "PURPOSECASE_TEST_POSTGRES_URL"
 N_PROCS = 8
 N_SAVES = 50
 TIMEOUT_S = 120
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
-        yield url
-        forget(url)
-        return
-    base = os.environ.get(PG_ENV)
-    if not base:
-        pytest.skip(f"set {PG_ENV} to run the concurrency tests on PostgreSQL")
-    with postgres_schema_url(base) as url:
-        yield url
-        forget(url)
 
 
 def run_processes(target, args_per_proc: list[tuple]) -> list[dict]:
