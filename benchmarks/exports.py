@@ -5,6 +5,10 @@ pays for imports and font loading) of:
 
 - every format of :data:`purposecase.export.FORMATS` for the largest case
   (most item text), with one partner and one shared draft in the bundle;
+- ``pdf+vp``, ``pptx+vp``, ``xlsx+vp``, ``md+vp``: the same bundle plus a value
+  proposition (step 4) for every target group of the case, each with 5 jobs, 8 pains,
+  8 gains, the case's waarde as products, 6 pain relievers and 6 gain creators (two
+  links each);
 - ``pptx+figure``: the same deck with one plotly figure rendered by kaleido
   (starts the system Chromium; skipped with ``--no-figure``);
 - ``backup`` and ``restore``: a workspace holding that case as its shared case,
@@ -19,6 +23,7 @@ Prints a table (seconds, file size) and writes JSON to
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -42,6 +47,47 @@ def timed(fn, runs: int) -> tuple[list[float], object]:
         result = fn()
         times.append(time.perf_counter() - start)
     return times, result
+
+
+def value_proposition_parts(case) -> tuple:
+    """Return a filled-in value proposition for every target group of ``case`` (texts taken from the case)."""
+    from purposecase.export.parts import ValuePropositionPart
+    from purposecase.valueprop import (
+        Pijn,
+        Pijnverzachter,
+        Product,
+        Taak,
+        ValueProposition,
+        Voordeel,
+        Voordeelverschaffer,
+    )
+
+    texts = [i.text for _, i in case.all_items()]
+
+    def text(n: int) -> str:
+        return texts[n % len(texts)]
+
+    parts = []
+    for g, group in enumerate(case.items("doelgroepen")):
+        pains = [Pijn(id=f"p{n}", text=text(g + n), belang=1 + n % 5) for n in range(8)]
+        gains = [Voordeel(id=f"g{n}", text=text(g + 20 + n), belang=1 + (n + 2) % 5) for n in range(8)]
+        vp = ValueProposition(
+            id=f"vp{g}",
+            doelgroep=group.text[:200],
+            taken=[Taak(id=f"t{n}", text=text(g + 40 + n), belang=1 + n % 5) for n in range(5)],
+            pijnen=pains,
+            voordelen=gains,
+            producten=[Product(id=f"w{n}", text=w.text) for n, w in enumerate(case.items("waarde")[:40])],
+            pijnverzachters=[
+                Pijnverzachter(id=f"r{n}", text=text(g + 60 + n), verzacht=[f"p{n}", f"p{n + 1}"]) for n in range(6)
+            ],
+            voordeelverschaffers=[
+                Voordeelverschaffer(id=f"c{n}", text=text(g + 80 + n), creeert=[f"g{n}", f"g{n + 2}"])
+                for n in range(6)
+            ],
+        )
+        parts.append(ValuePropositionPart(vp))
+    return tuple(parts)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,6 +122,11 @@ def main(argv: list[str] | None = None) -> int:
     for fmt in FORMATS:
         times, data = timed(lambda fmt=fmt: export_bytes(bundle, fmt), args.runs)
         record(fmt, times, len(data))
+    with_vp = dataclasses.replace(bundle, value_propositions=value_proposition_parts(case))
+    sections = with_vp.value_proposition_sections()
+    for fmt in ("pdf", "pptx", "xlsx", "md"):
+        times, data = timed(lambda fmt=fmt: export_bytes(with_vp, fmt), args.runs)
+        record(f"{fmt}+vp ({len(sections) // 2} groups)", times, len(data))
     if not args.no_figure:
         import plotly.graph_objects as go
 

@@ -569,9 +569,11 @@ class WorkspaceSession:
             lang: language of the file's labels.
 
         The bundle's drafts are those the session may read: the own draft for a
-        partner, the shared drafts for trekker and viewer. The Impact Roadmap (step 5)
-        and the figures of the later steps (roadmap timeline, give and take) come
-        along when they have content (:func:`purposecase.export.parts.later_steps`).
+        partner, the shared drafts for trekker and viewer. The value propositions
+        (step 4, one part per target group; orphaned ones marked), the Impact Roadmap
+        (step 5) and the figures of the later steps (roadmap timeline, give and take,
+        fit per target group) come along when they have content
+        (:func:`purposecase.export.parts.later_steps`).
 
         Raises:
             Forbidden: for a draft this session may not read.
@@ -607,11 +609,11 @@ class WorkspaceSession:
             raise ValueError(f"unknown export subject {subject!r}; expected 'shared' or 'draft'")
         from .export.parts import later_steps
 
-        roadmap, figures = later_steps(self, t.lang)
+        later = later_steps(self, t.lang)
         return ExportBundle(
             case=case, label=label, workspace=workspace.name,
             partners=tuple(lines[p.id] for p in partners), drafts=drafts, lang=t.lang,
-            roadmap=roadmap, figures=figures,
+            value_propositions=later.value_propositions or None, roadmap=later.roadmap, figures=later.figures,
         )
 
     def backup(self, *, history: bool = True) -> dict[str, Any]:
