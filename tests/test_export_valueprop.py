@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import io
 import re
@@ -71,8 +72,8 @@ def texts_of(content: dict) -> list[str]:
 
 
 @pytest.fixture()
-def workspace(tmp_path):
-    store = open_store(f"sqlite:///{tmp_path / 'w.sqlite3'}")
+def workspace():
+    store = open_store()  # PURPOSECASE_HOME is a fresh folder per test (conftest); the CLI and pages use it too
     trekker, _ = create_workspace("Living Lab Lingewaard", store=store)
     for item_id, text in GROUPS.items():
         trekker.update_shared(puzzle.adopt("doelgroepen", text, [], [], item_id=item_id))
@@ -191,6 +192,28 @@ def test_english_labels(workspace):
     assert sections[1].rows[-1] == ("Gain creator", "Proeflessen in de beweegtuin", "creates no gain yet")
     md = export_bytes(without_figures(trekker.export_bundle("shared", lang="en")), "md").decode()
     assert "## Value propositions" in md and "### Sportclubs in de Betuwe — value map" in md
+
+
+def test_the_cli_and_chapter_08_export_them(workspace, tmp_path, monkeypatch):
+    from purposecase.cli import main
+    from purposecase.ui.common import PageContext
+    from purposecase.ui.delen import DelenChapter
+
+    _, trekker, ptoken = workspace
+    propose(trekker)
+    viewer = trekker.new_viewer_link()
+    monkeypatch.setenv("PURPOSECASE_SLEUTEL", viewer)
+    out = tmp_path / "pact.md"
+    assert main(["export", "--format", "md", "-o", str(out)]) == 0
+    md = md_unescape(out.read_text(encoding="utf-8"))
+    assert "### Sportclubs in de Betuwe — waardekaart" in md and "Proeflessen in de beweegtuin" in md
+
+    button = DelenChapter(context=PageContext(sleutel=ptoken)).export_panel.button
+    button.format_dropdown.value = "xlsx"
+    button.make_button.click()
+    payload = re.search(r'href="data:[^;]+;base64,([^"]+)"', button.link.value).group(1)
+    cells = xlsx_cells(base64.b64decode(payload), "Waardeproposities")
+    assert "Gratis gebruik" in cells and "Sportclubs in de Betuwe — profiel" in cells
 
 
 # ------------------------------------------------------------- nothing to show
