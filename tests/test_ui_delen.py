@@ -229,3 +229,21 @@ def test_the_examples_chapter_exports_the_chosen_case():
     button.make_button.click()
     name, data = downloaded(button)
     assert name.startswith("u-tech-community-") and load_case("u-tech-community").title in data.decode()
+
+
+def test_the_backup_option_says_private_drafts_come_without_content():
+    trekker, ttoken = create_workspace("Zorgpact")
+    _, atoken = trekker.add_partner("Ans", "Zorginstelling")
+    open_workspace(atoken).save_my_draft(
+        PartnerDraft(pieces={**{k: [] for k in PIECE_KEYS}, "impact": [Item(text="heel geheim plan")]}), base=0
+    )
+    panel = DelenChapter(context=PageContext(sleutel=ttoken)).export_panel
+    assert panel.backup_note.layout.display == "none"  # only next to the backup option
+    panel.subject_dropdown.value = "workspace"
+    assert panel.backup_note.layout.display == ""
+    note = text_of(panel.backup_note.value)
+    assert "Privé-concepten staan in de back-up alleen met hun status, zonder inhoud" in note
+    panel.button.make_button.click()
+    assert b"heel geheim plan" not in downloaded(panel.button)[1]  # as the note says
+    english = DelenChapter(context=PageContext(sleutel=ttoken, lang="en")).export_panel
+    assert "without content" in text_of(english.backup_note.value)

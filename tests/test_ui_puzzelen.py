@@ -192,3 +192,56 @@ def test_a_crafted_change_on_a_disabled_widget_writes_nothing(workspace):
     ans.agreed_checkbox.value = True  # the kernel applies a comm_msg like this
     assert "kan met jouw link niet" in text_of(ans.status.value)
     assert page(ttoken).board.loaded.base == 0  # nothing saved
+
+
+# ------------------------------------------------------------------ exports
+def downloaded(button) -> tuple[str, bytes]:
+    """Return (file name, bytes) of the download link an export button shows."""
+    import base64
+
+    markup = button.link.value
+    name = re.search(r'download="([^"]+)"', markup).group(1)
+    payload = re.search(r'href="data:[^;]+;base64,([^"]+)"', markup).group(1)
+    return name, base64.b64decode(payload)
+
+
+def draft_cells(data: bytes) -> list[str]:
+    """Return the item texts of the 'Concepten' sheet of an xlsx export (empty without that sheet)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    return [r[5] for r in wb["Concepten"].iter_rows(min_row=2, values_only=True)] if "Concepten" in wb else []
+
+
+def test_every_role_exports_the_shared_case_as_chapter_08_does(workspace):
+    from purposecase.model import PurposeCase
+
+    ttoken, tokens = workspace
+    trekker = page(ttoken)
+    trekker.board.groups[0][1].click()  # adopt the group of Ans's and Bas's impact
+    adopted = trekker.board.loaded.shared.items("impact")[0].text
+    button = trekker.export_button
+    assert [v for _, v in button.format_dropdown.options] == ["pdf", "pptx", "xlsx", "md", "json", "yaml"]
+    button.format_dropdown.value = "yaml"
+    button.make_button.click()
+    name, data = downloaded(button)
+    assert re.fullmatch(r"zorgpact-\d{4}-\d\d-\d\d\.yaml", name)
+    assert [i.text for i in PurposeCase.from_yaml(data.decode()).items("impact")] == [adopted]
+
+    # the spreadsheet's drafts are what the link may read: shared drafts for the trekker, the own one for a partner
+    files = {}
+    for who, token in (("trekker", ttoken), ("Ans", tokens["Ans"]), ("Cem", tokens["Cem"])):
+        chapter = page(token)
+        chapter.export_button.format_dropdown.value = "xlsx"
+        chapter.export_button.make_button.click()
+        files[who] = draft_cells(downloaded(chapter.export_button)[1])
+    assert "Onderzoekers" in files["trekker"] and "Twee docenten" in files["trekker"]
+    assert "Geld" not in files["trekker"]  # Cem's draft is private
+    assert files["Ans"] == ["Iedereen doet mee in de zorg", "Personeel behouden", "Twee docenten", "Minder uitval"]
+    assert files["Cem"] == ["Gezonde regio", "Stageplekken", "Geld"]  # his own, private draft: his to export
+
+
+def test_without_a_link_there_is_no_export(workspace):
+    assert page("").export_button is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import io
 import re
 import subprocess
 import sys
@@ -338,3 +339,72 @@ def test_page_load_does_not_import_plotly_or_pandas():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+# ------------------------------------------------------------------ exports
+def downloaded(button) -> tuple[str, bytes]:
+    """Return (file name, bytes) of the download link an export button shows."""
+    import base64
+
+    markup = button.link.value
+    name = re.search(r'download="([^"]+)"', markup).group(1)
+    payload = re.search(r'href="data:[^;]+;base64,([^"]+)"', markup).group(1)
+    return name, base64.b64decode(payload)
+
+
+def test_the_trekker_exports_the_workspace_with_the_roadmap_saved_first(workspace):
+    from purposecase.export.text import md_unescape
+
+    chapter = page(workspace["trekker"])
+    board, button = chapter.board, chapter.export_button
+    assert [v for _, v in button.format_dropdown.options] == ["pdf", "pptx", "xlsx", "md"]  # formats with the roadmap
+    fill_step(board, 1, workspace["ids"]["Ans"])
+    assert board.model.dirty  # not saved yet (autosave is off here): the export saves it first
+    button.format_dropdown.value = "md"
+    button.make_button.click()
+    name, data = downloaded(button)
+    assert re.fullmatch(r"techniekpact-\d{4}-\d\d-\d\d\.md", name)
+    text = md_unescape(data.decode())
+    assert "## Impact Roadmap" in text and "| 1 | Stap 1: pilot 1 | Ans |" in text
+    assert "te weinig tijd → vaste projectdag" in text and "Iedereen doet mee" in text
+    assert not board.model.dirty and rm.load_roadmap(workspace["session"]).base == 1
+    board.editor.wat.value = "Stap 1: de eerste pilot"
+    assert button.link.value == ""  # an edit clears the finished file
+    button.format_dropdown.value = "xlsx"
+    button.make_button.click()
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(downloaded(button)[1]))
+    cells = [c for row in book["Impact Roadmap"].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert "Stap 1: de eerste pilot" in cells
+
+
+def test_a_roadmap_that_cannot_be_saved_is_not_exported(workspace):
+    chapter = page(workspace["trekker"])
+    chapter.board.add_button.click()
+    chapter.board.editor.inzet[workspace["ids"]["Ans"]][0].value = -250.0
+    chapter.export_button.make_button.click()
+    assert chapter.export_button.link.value == ""
+    assert "nog niet worden opgeslagen" in text_of(chapter.export_button.status.value)
+    assert "negatief" in text_of(chapter.board.status.value)  # the board says why
+    assert rm.load_roadmap(workspace["session"]).base == 0
+
+
+def test_partner_and_viewer_export_the_roadmap_and_write_nothing(workspace):
+    session = workspace["session"]
+    step = rm.RoadmapStep(id="a", wat="Pilot in Hoorn", eigenaren=[workspace["ids"]["Bas"]])
+    rm.save_roadmap(session, rm.ImpactRoadmap(steps=[step]), base=0)
+    for who in ("ans", "viewer"):
+        documents = session.store.documents(session.workspace_id)
+        chapter = page(workspace[who])
+        chapter.export_button.format_dropdown.value = "md"
+        chapter.export_button.make_button.click()
+        assert "| 1 | Pilot in Hoorn | Bas |" in downloaded(chapter.export_button)[1].decode()
+        after = session.store.documents(session.workspace_id)
+        assert sum(d.head for d in after) == sum(d.head for d in documents)  # no revision written
+        if who == "viewer":
+            assert after == documents
+
+
+def test_without_a_link_there_is_no_export():
+    assert page("").export_button is None

@@ -288,3 +288,94 @@ def test_combine_keeps_order_and_drops_duplicates():
 
     merged = combine(d("a", "b"), d("b ", "c"))
     assert [i.text for i in merged.items("impact")] == ["b", "c", "a"]
+
+
+# ------------------------------------------------------------------ exports
+def downloaded(button) -> tuple[str, bytes]:
+    """Return (file name, bytes) of the download link an export button shows."""
+    import base64
+
+    markup = button.link.value
+    name = re.search(r'download="([^"]+)"', markup).group(1)
+    payload = re.search(r'href="data:[^;]+;base64,([^"]+)"', markup).group(1)
+    return name, base64.b64decode(payload)
+
+
+def make(button, fmt: str) -> tuple[str, bytes]:
+    button.format_dropdown.value = fmt
+    button.make_button.click()
+    return downloaded(button)
+
+
+def test_a_partner_exports_their_own_draft_saved_first():
+    from purposecase.export.text import md_unescape
+
+    chapter, _ = start()
+    bas = open_page(add_partner(chapter, "Bas")).body
+    type_item(bas, "intenties", "Onderzoek doen")
+    type_item(bas, "inbreng", "Twee onderzoekers")
+    bas.share_checkbox.value = True  # Bas shares; Ans must still see only her own draft in her file
+    editor = open_page(add_partner(chapter, "Ans")).body
+    button = editor.export_button
+    assert [v for _, v in button.format_dropdown.options] == ["pdf", "pptx", "xlsx", "md", "json", "yaml"]
+    type_item(editor, "impact", "Iedereen doet mee <b>ĳ</b>")
+    assert editor.model.dirty  # not saved yet: the export saves it first
+    name, data = make(button, "md")
+    assert re.fullmatch(r"techniekpact-concept-van-ans-\d{4}-\d\d-\d\d\.md", name)
+    text = md_unescape(data.decode())
+    assert "Iedereen doet mee <b>ĳ</b>" in text and "Concept van Ans" in text
+    assert "Onderzoek doen" not in text and "Twee onderzoekers" not in text  # only her own draft, not Bas's
+    assert not editor.model.dirty and editor.session.my_draft().base == 1
+    type_item(editor, "impact", "nog iets")
+    assert button.link.value == ""  # an edit clears the finished file
+    from purposecase.model import PurposeCase
+
+    name, data = make(button, "yaml")
+    assert [i.text for i in PurposeCase.from_yaml(data.decode()).items("impact")] == [
+        "Iedereen doet mee <b>ĳ</b>",
+        "nog iets",
+    ]
+
+
+def test_a_draft_that_cannot_be_saved_is_not_exported():
+    chapter, _ = start()
+    editor = open_page(add_partner(chapter, "Ans")).body
+    type_item(editor, "impact", "x" * 2500)
+    editor.export_button.make_button.click()
+    assert editor.export_button.link.value == ""
+    assert "nog niet worden opgeslagen" in text_of(editor.export_button.status.value)
+    assert "te lang" in text_of(editor.status.value)  # the editor says why
+    assert editor.session.my_draft().base == 0
+
+
+def test_trekker_and_viewer_export_only_shared_drafts():
+    from purposecase.export.text import md_unescape
+    from purposecase.messages import Translator
+    from purposecase.ui.export_button import ExportButton
+
+    chapter, _ = start()
+    overview = chapter.body
+    assert overview.export_box.layout.display == "none"  # nobody has shared yet
+    ans = open_page(add_partner(chapter, "Ans", "ROC")).body
+    type_item(ans, "intenties", "Talent voor de regio")
+    type_item(ans, "inbreng", "Twee docenten")
+    ans.share_checkbox.value = True
+    cem = open_page(add_partner(chapter, "Cem")).body
+    type_item(cem, "impact", "heel geheim plan")
+    cem.save_now()
+    overview.refresh_button.click()
+    assert overview.export_box.layout.display == ""
+    assert [label for label, _ in overview.shared_dropdown.options] == ["Ans (ROC)"]
+    name, data = make(overview.export_button, "md")
+    assert name.startswith("techniekpact-concept-van-ans-")
+    assert "Talent voor de regio" in md_unescape(data.decode()) and "geheim" not in data.decode()
+
+    overview.viewer_button.click()
+    viewer = open_page(tokens_in(overview.links.value)[0]).body
+    _, data = make(viewer.export_button, "md")
+    assert "Twee docenten" in md_unescape(data.decode())
+
+    # a crafted subject for Cem's private draft is refused on the server side, with a message
+    crafted = ExportButton.for_workspace(viewer.session, Translator("nl"), f"draft:{cem.partner.id}")
+    crafted.make_button.click()
+    assert crafted.link.value == "" and "mag je dit niet" in text_of(crafted.status.value)

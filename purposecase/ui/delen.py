@@ -36,12 +36,12 @@ from ..backup import (
     read_upload,
 )
 from ..examples import load_catalogue
-from ..export import MEDIA_TYPES, ExportFile, export_file, file_name, today
+from ..export import MEDIA_TYPES, ExportFile, file_name, today
 from ..messages import Translator
 from ..store import AccessError, ConflictError, InvalidInput, RevokedToken, StoreUnavailable
 from ..workspace import Forbidden, WorkspaceSession, open_workspace
 from .common import PageContext, StatusLine, esc, header_html, message_html, safe_callback, style_widget, subtitle_html
-from .export_button import ExportButton
+from .export_button import ExportButton, workspace_file
 from .links import chapter_url, link_html
 from .nav import NavBar
 
@@ -128,6 +128,9 @@ class ExportPanel(ipw.VBox):
         children: list[ipw.Widget] = [ipw.HTML(subtitle_html(t("delen.export_titel"), t("delen.export_uitleg")))]
         self.history_checkbox = ipw.Checkbox(description=t("delen.geschiedenis"), indent=False)
         self.history_checkbox.add_class("pc-export-history")
+        # by design the trekker never sees a private draft, not even in a backup: say so next to the option
+        self.backup_note = ipw.HTML(f'<p class="pc-export-note">{esc(t("delen.backup_prive"))}</p>')
+        self.backup_note.add_class("pc-backup-note")
         ipw.link((model, "history"), (self.history_checkbox, "value"))
         if session is None:
             cases = load_catalogue().cases
@@ -152,7 +155,7 @@ class ExportPanel(ipw.VBox):
         guard = safe_callback(chapter.status, t)
         model.observe(guard(self._on_subject), ["subject", "slug", "history"])
         self._on_subject()
-        children += [self.subject_dropdown, self.history_checkbox, self.button]
+        children += [self.subject_dropdown, self.history_checkbox, self.backup_note, self.button]
         self.children = children
 
     def _subjects(self) -> list[tuple[str, str]]:
@@ -171,6 +174,7 @@ class ExportPanel(ipw.VBox):
     def _on_subject(self, _change=None) -> None:
         workspace = self.chapter.model.subject == "workspace" and self.chapter.session is not None
         self.history_checkbox.layout.display = "" if workspace else "none"
+        self.backup_note.layout.display = "" if workspace else "none"
         self.button.set_formats(("json", "yaml") if workspace else ("pdf", "pptx", "xlsx", "md", "json", "yaml"))
         self.button.clear()
 
@@ -182,11 +186,7 @@ class ExportPanel(ipw.VBox):
             data = session.backup(history=chapter.model.history)
             name = session.workspace().name + " back-up"
             return ExportFile(backup_bytes(data, fmt), file_name(name, fmt, today()), MEDIA_TYPES[fmt])
-        if subject == "own":
-            return export_file(session.export_bundle("draft", lang=t.lang), fmt)
-        if subject.startswith("draft:"):
-            return export_file(session.export_bundle("draft", partner_id=subject[6:], lang=t.lang), fmt)
-        return export_file(session.export_bundle("shared", lang=t.lang), fmt)
+        return workspace_file(session, subject, fmt, t.lang)
 
 
 class ImportPanel(ipw.VBox):

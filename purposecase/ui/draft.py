@@ -29,7 +29,8 @@ from ..pieces import PIECE_KEYS, PIECES, get_piece
 from ..store import ConflictError, InvalidInput, StoreError, StoreUnavailable
 from ..workspace import SHARED, WorkspaceSession
 from .canvas import CanvasView, canvas_html
-from .common import StatusLine, esc, safe_callback
+from .common import StatusLine, esc, safe_callback, subtitle_html
+from .export_button import ExportButton
 
 AUTOSAVE_SECONDS = 3.0
 """Seconds after the last keystroke before the draft saves itself."""
@@ -38,6 +39,10 @@ RETRY_SECONDS = (5.0, 10.0, 20.0, 30.0)
 """Waits between retries while the database is unavailable (the last one repeats)."""
 
 TIMEZONE = ZoneInfo("Europe/Amsterdam")
+
+
+class DraftNotSaved(Exception):
+    """The working copy could not be saved before an export (the editor shows why)."""
 
 
 def format_time(moment: datetime | None) -> str:
@@ -178,7 +183,8 @@ class DraftEditor(ipw.VBox):
     Public widgets (for tests): ``piece_buttons``, ``rows`` (the :class:`ItemRow` list of the
     current piece), ``add_button``, ``save_button``, ``share_checkbox``, ``save_state``,
     ``conflict_box``, ``keep_mine_button``, ``take_theirs_button``, ``combine_button``,
-    ``history_dropdown``, ``history_preview``, ``restore_button``, ``canvas``, ``status``.
+    ``history_dropdown``, ``history_preview``, ``restore_button``, ``canvas``, ``status``,
+    ``export_button`` (the partner's own draft, saved first, in every format).
     """
 
     def __init__(self, session: WorkspaceSession, t: Translator) -> None:
@@ -267,6 +273,16 @@ class DraftEditor(ipw.VBox):
         model.observe(guard(self._on_piece), "piece")
         model.observe(guard(self._on_dirty), "dirty")
 
+        # the partner's own draft only (the server checks it again): saved first, so the file holds what is on screen
+        self.export_button = ExportButton.for_workspace(
+            self.session, t, "own", before=self._save_before_export,
+            errors={DraftNotSaved: "concept.export_niet_opgeslagen"},
+        )
+        export_box = ipw.VBox(
+            [ipw.HTML(subtitle_html(t("concept.export_titel"), t("concept.export_uitleg"))), self.export_button]
+        )
+        export_box.add_class("pc-draft-export")
+
         self._render_piece()
         self._render_save_state()
         editor = ipw.VBox([self.piece_help, self.rows_box, self.add_button, self.inspiration])
@@ -285,6 +301,7 @@ class DraftEditor(ipw.VBox):
             history,
             canvas_title,
             self.canvas,
+            export_box,
         ]
 
     def _render_piece(self) -> None:
@@ -375,8 +392,14 @@ class DraftEditor(ipw.VBox):
     def _on_piece(self, _change=None) -> None:
         self._render_piece()
 
-    def _on_dirty(self, _change=None) -> None:
+    def _on_dirty(self, change=None) -> None:
         self._render_save_state()
+        if change is not None and change["new"]:
+            self.export_button.clear()  # a finished file no longer shows what is on screen
+
+    def _save_before_export(self) -> None:
+        if not self.save_now():
+            raise DraftNotSaved("the draft could not be saved first")
 
     # -------------------------------------------------------------- saving
     def _schedule_autosave(self, delay: float = AUTOSAVE_SECONDS) -> None:

@@ -10,7 +10,12 @@ progress bar and a "bezig…" line show that something happens.
 Drop it into any chapter::
 
     ExportButton.for_case(lambda: model.case(), t)          # a case: pdf … yaml
+    ExportButton.for_workspace(session, t, "shared")        # what the link's role may export
     ExportButton(make=lambda fmt: export_file(bundle, fmt), t=t)
+
+With a workspace link every chapter exports through :func:`workspace_file`, the
+same rules as chapter 08: the session's role decides, on the server side
+(:meth:`~purposecase.workspace.WorkspaceSession.export_bundle`), what it may export.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import ipywidgets as ipw
 import traitlets as tl
@@ -28,6 +34,9 @@ from ..export.images import FigureExportError
 from ..messages import Translator
 from ..model import PurposeCase
 from .common import StatusLine, esc, safe_callback
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..workspace import WorkspaceSession
 
 FORMAT_KEYS: dict[str, str] = {
     "pdf": "delen.formaat.pdf",
@@ -56,6 +65,40 @@ _STYLE = (
     ".pc-download:focus{outline:3px solid #ffbf47}.pc-export-busy{color:#4a5761;font-style:italic}"
     ".pc-export-note{color:#4a5761;font-size:0.92em;margin:0.2em 0}</style>"
 )
+
+
+DOCUMENT_FORMATS: tuple[str, ...] = ("pdf", "pptx", "xlsx", "md")
+"""The formats that carry a workspace's value propositions and roadmap (JSON/YAML hold the case only)."""
+
+
+class NothingToExport(Exception):
+    """Raised by an export button's subject when nothing is chosen yet (shown as "choose … first")."""
+
+
+def workspace_file(session: WorkspaceSession, subject: str, fmt: str, lang: str) -> ExportFile:
+    """Return the file chapter 08 makes for ``subject`` of a workspace, in ``fmt``.
+
+    Args:
+        session: the page's workspace session; its role decides what it may export.
+        subject: ``"shared"`` (the shared Purpose Case; every role), ``"own"`` (a partner's
+            own draft) or ``"draft:<partner id>"`` (a shared draft; trekker and viewer).
+        fmt: one of :data:`purposecase.export.FORMATS`.
+        lang: language of the file's labels.
+
+    Raises:
+        Forbidden: for a draft this session may not read (e.g. a private draft, or another
+            partner's draft with a partner link).
+        ValueError: for an unknown subject or format.
+    """
+    if subject == "own":
+        bundle = session.export_bundle("draft", lang=lang)
+    elif subject.startswith("draft:"):
+        bundle = session.export_bundle("draft", partner_id=subject[6:], lang=lang)
+    elif subject == "shared":
+        bundle = session.export_bundle("shared", lang=lang)
+    else:
+        raise ValueError(f"unknown export subject {subject!r}; expected 'shared', 'own' or 'draft:<partner id>'")
+    return export_file(bundle, fmt)
 
 
 def safe_filename(name: str, fallback: str = "purpose-case") -> str:
@@ -183,6 +226,51 @@ class ExportButton(ipw.VBox):
             return export_file(bundle_for_case(case, lang=t.lang, label=t(label_key)), fmt)
 
         return cls(make, t, errors={LookupError: "delen.geen_case"})
+
+    @classmethod
+    def for_workspace(
+        cls,
+        session: WorkspaceSession,
+        t: Translator,
+        subject: str | Callable[[], str | None],
+        *,
+        formats: Sequence[str] = FORMATS,
+        before: Callable[[], None] | None = None,
+        errors: dict[type[BaseException], str] | None = None,
+    ) -> ExportButton:
+        """Return a button exporting part of a workspace with the rules of chapter 08 (:func:`workspace_file`).
+
+        Args:
+            session: the page's workspace session.
+            t: translator (its language labels the file).
+            subject: ``"shared"``, ``"own"`` or ``"draft:<partner id>"``, or a callable returning
+                one at click time (``None``: nothing chosen yet, the user is asked to choose).
+            formats: the formats to offer.
+            before: called first on every click, e.g. to save what the page still holds; it may
+                raise an exception listed in ``errors`` to stop with that message.
+            errors: extra ``{exception type: message key}``.
+
+        A refused export (:class:`~purposecase.workspace.Forbidden`) and an unreachable
+        database get their own message, as in chapter 08.
+        """
+        from ..store import StoreUnavailable
+        from ..workspace import Forbidden
+
+        def make(fmt: str) -> ExportFile:
+            if before is not None:
+                before()
+            chosen = subject() if callable(subject) else subject
+            if not chosen:
+                raise NothingToExport("nothing chosen")
+            return workspace_file(session, chosen, fmt, t.lang)
+
+        known = {
+            Forbidden: "delen.fout.mag_niet",
+            StoreUnavailable: "opslag.onbereikbaar",
+            NothingToExport: "delen.geen_concept",
+            **(errors or {}),
+        }
+        return cls(make, t, formats=formats, errors=known)
 
     def set_formats(self, formats: Sequence[str]) -> None:
         """Offer ``formats`` (keeps the chosen one if still offered)."""

@@ -22,6 +22,7 @@ from ..store import StoreUnavailable
 from ..workspace import LoadedShared, WorkspaceSession
 from .canvas import CanvasView
 from .common import PageContext, StatusLine, esc, header_html, message_html, safe_callback, style_widget, subtitle_html
+from .export_button import ExportButton
 from .links import chapter_url
 from .nav import NavBar, open_session
 
@@ -511,7 +512,8 @@ class SamenPuzzelenChapter(ipw.VBox):
     Args:
         context: page context (language, secret link); default read from the page's address.
 
-    Public attributes (for tests): ``status``, ``board`` (a :class:`PuzzleBoard` or ``None``), ``session``.
+    Public attributes (for tests): ``status``, ``board`` (a :class:`PuzzleBoard` or ``None``), ``session``,
+    ``export_button`` (the shared case; ``None`` without a workspace).
     """
 
     def __init__(self, context: PageContext | None = None) -> None:
@@ -522,6 +524,7 @@ class SamenPuzzelenChapter(ipw.VBox):
         self.status = StatusLine()
         self.session: WorkspaceSession | None = None
         self.board: PuzzleBoard | None = None
+        self.export_button: ExportButton | None = None
         self.header = ipw.HTML(header_html(t("puzzel.titel"), t("puzzel.intro")))
         # the navigation bar shows workspace and role on the page; kept for notebook users and tests
         self.workspace_line = ipw.HTML()
@@ -559,5 +562,11 @@ class SamenPuzzelenChapter(ipw.VBox):
             f'<span class="pc-role">{esc(t("zelf.jouw_rol", rol=role))}</span>{esc(" · " + me.name if me else "")}</p>'
         )
         self.board = PuzzleBoard(session, t, self.status)
+        # every role exports the shared case (with the later steps), with the rules of chapter 08
+        self.export_button = ExportButton.for_workspace(session, t, "shared")
+        export_box = ipw.VBox(
+            [ipw.HTML(subtitle_html(t("puzzel.export_titel"), t("puzzel.export_uitleg"))), self.export_button]
+        )
+        export_box.add_class("pc-puzzle-export")
         note = "" if session.role == "trekker" else message_html(t("puzzel.alleen_lezen"), "info")
-        return ipw.VBox([ipw.HTML(note), self.board]) if note else self.board
+        return ipw.VBox([ipw.HTML(note), self.board, export_box]) if note else ipw.VBox([self.board, export_box])

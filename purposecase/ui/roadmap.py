@@ -37,6 +37,7 @@ from ..roadmap import ImpactRoadmap, RoadmapInputError, RoadmapStep
 from ..store import AccessError, ConflictError, InvalidInput, RevokedToken, StoreUnavailable
 from ..workspace import WorkspaceSession, open_workspace
 from .common import PageContext, StatusLine, esc, header_html, message_html, safe_callback, style_widget, subtitle_html
+from .export_button import DOCUMENT_FORMATS, ExportButton
 from .links import chapter_url
 from .nav import NavBar
 
@@ -1218,6 +1219,10 @@ class RoadmapBoard(ipw.VBox):
 
 
 # ------------------------------------------------------------------ chapter
+class RoadmapNotSaved(Exception):
+    """The trekker's working copy could not be saved before an export (the page shows why)."""
+
+
 class ImpactRoadmapChapter(ipw.VBox):
     """Step 5 of "Hoe nu verder?": fill in the Impact Roadmap together.
 
@@ -1225,7 +1230,8 @@ class ImpactRoadmapChapter(ipw.VBox):
         context: page context (language, secret link); default read from the page's address.
 
     Public attributes (for tests): ``nav``, ``status``, ``board`` (a :class:`RoadmapBoard` or ``None``),
-    ``session``, ``body``.
+    ``session``, ``body``, ``export_button`` (the workspace with its roadmap as poster, slides, spreadsheet
+    or text; ``None`` without a workspace).
     """
 
     def __init__(self, context: PageContext | None = None) -> None:
@@ -1237,6 +1243,7 @@ class ImpactRoadmapChapter(ipw.VBox):
         self.status = StatusLine()
         self.session: WorkspaceSession | None = None
         self.board: RoadmapBoard | None = None
+        self.export_button: ExportButton | None = None
         self.header = ipw.HTML(header_html(t("roadmap.titel"), t("roadmap.intro")))
         self.workspace_line = ipw.HTML()
         self.body: ipw.Widget = ipw.HTML()
@@ -1283,7 +1290,33 @@ class ImpactRoadmapChapter(ipw.VBox):
         )
         self.board = RoadmapBoard(session, t, self.status, sleutel=token)
         self.session = session
+        export_box = self._export_box(session, self.board)
         if session.role == "trekker":
-            return self.board
+            return ipw.VBox([self.board, export_box])
         note = "roadmap.alleen_lezen_partner" if session.role == "partner" else "roadmap.alleen_lezen"
-        return ipw.VBox([ipw.HTML(message_html(t(note), "info")), self.board])
+        return ipw.VBox([ipw.HTML(message_html(t(note), "info")), self.board, export_box])
+
+    def _export_box(self, session: WorkspaceSession, board: RoadmapBoard) -> ipw.VBox:
+        """Return the export of the workspace with its roadmap (the rules of chapter 08), saved first."""
+        t = self.t
+
+        def save_first() -> None:
+            if board.trekker and not board.save_now():
+                raise RoadmapNotSaved("the roadmap could not be saved first")
+
+        self.export_button = ExportButton.for_workspace(
+            session, t, "shared", formats=DOCUMENT_FORMATS, before=save_first,
+            errors={RoadmapNotSaved: "roadmap.export_niet_opgeslagen"},
+        )
+        button = self.export_button
+
+        def on_dirty(change) -> None:
+            if change["new"]:
+                button.clear()  # a finished file no longer shows what is on screen
+
+        board.model.observe(board.guard(on_dirty), "dirty")
+        box = ipw.VBox(
+            [ipw.HTML(subtitle_html(t("roadmap.export_titel"), t("roadmap.export_uitleg"))), self.export_button]
+        )
+        box.add_class("pc-roadmap-export")
+        return box

@@ -31,6 +31,7 @@ from .common import (
     subtitle_html,
 )
 from .draft import DraftEditor, format_time
+from .export_button import ExportButton
 from .links import chapter_url, link_html
 from .nav import NavBar, open_session
 
@@ -130,7 +131,11 @@ class StartPanel(ipw.VBox):
 
 
 class OverviewPanel(ipw.VBox):
-    """The trekker's (and, read-only, the viewer's) overview: partners, links, who has shared."""
+    """The trekker's (and, read-only, the viewer's) overview: partners, links, who has shared.
+
+    A shared draft picked in ``shared_dropdown`` shows as a canvas and downloads with
+    ``export_button`` (hidden in ``export_box`` while nobody has shared).
+    """
 
     def __init__(
         self, chapter: ZelfInvullenChapter, session: WorkspaceSession, new_trekker_token: str | None = None
@@ -220,10 +225,19 @@ class OverviewPanel(ipw.VBox):
         self.shared_dropdown.add_class("pc-shared-drafts")
         self.shared_canvas = CanvasView(None, t)
         self.shared_dropdown.observe(guard(self._on_shared_pick), "value")
+        # the shared draft shown above, with the rules of chapter 08: a private draft is never offered (or read)
+        self.export_button = ExportButton.for_workspace(
+            session, t, lambda: f"draft:{self.shared_dropdown.value}" if self.shared_dropdown.value else None
+        )
+        self.export_box = ipw.VBox(
+            [ipw.HTML(subtitle_html(t("trekker.export_titel"), t("trekker.export_uitleg"))), self.export_button]
+        )
+        self.export_box.add_class("pc-shared-export")
         children += [
             ipw.HTML(subtitle_html(t("trekker.gedeelde_concepten"))),
             self.shared_dropdown,
             self.shared_canvas,
+            self.export_box,
         ]
         self.children = children
         self.refresh()
@@ -272,6 +286,7 @@ class OverviewPanel(ipw.VBox):
 
     def _show_shared(self) -> None:
         pid = self.shared_dropdown.value
+        self.export_box.layout.display = "" if pid else "none"
         if not pid:
             self.shared_canvas.case = None
             return
@@ -285,6 +300,7 @@ class OverviewPanel(ipw.VBox):
 
     # ------------------------------------------------------------ handlers
     def _on_shared_pick(self, _change=None) -> None:
+        self.export_button.clear()
         self._show_shared()
 
     def _on_add_partner(self, _b=None) -> None:
