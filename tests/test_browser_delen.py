@@ -156,3 +156,69 @@ def test_a_viewer_exports_but_cannot_import(browser, voila_server, tmp_path):
     name, data = make_and_download(page, "md", tmp_path)
     assert data.decode().startswith("# Meekijkpact")
     close(page, context)
+
+
+def test_export_buttons_on_chapters_04_05_and_07(browser, voila_server, artifacts, tmp_path):
+    """A partner downloads their draft on 04, the trekker the shared case on 05, a viewer the roadmap on 07."""
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from purposecase import puzzle
+    from purposecase import roadmap as rm
+    from purposecase import valueprop as vp
+    from purposecase.export.text import md_unescape
+    from purposecase.model import Item, PartnerDraft
+    from purposecase.pieces import PIECE_KEYS
+    from purposecase.workspace import open_workspace
+
+    store = open_store(f"sqlite:///{voila_server.home / 'werkboek.sqlite3'}")
+    trekker, ttoken = create_workspace("Beweegpact Betuwe", store=store)
+    ans, atoken = trekker.add_partner("Ans", "Gemeente")
+    pieces = {k: [] for k in PIECE_KEYS}
+    pieces.update(intenties=[Item(text="Meer bewegen in de kernen")], inbreng=[Item(text="Een buurtsportcoach")])
+    open_workspace(atoken, store=store).save_my_draft(PartnerDraft(pieces=pieces), base=0)
+    trekker.update_shared(puzzle.adopt("doelgroepen", "Ouderen in Gendt", [], [], item_id="dg1"))
+    trekker.update_shared(puzzle.adopt("waarde", "Beweegtuin bij het dorpshuis", [], [], item_id="w1"))
+    loaded = vp.load_propositions(trekker)
+    pid = loaded.propositions.propositions[0].id
+    base = vp.update_propositions(trekker, vp.add_item(pid, "pijnen", "Eenzaamheid", item_id="p1"), base=0).base
+    vp.update_propositions(trekker, vp.add_item(pid, "pijnverzachters", "Samen bewegen op dinsdag"), base=base)
+    step = rm.RoadmapStep(id="s1", wat="Beweegtuin aanleggen", eigenaren=[ans.id], opbrengst="Een tuin")
+    rm.save_roadmap(trekker, rm.ImpactRoadmap(steps=[step]), base=0)
+    viewer = trekker.new_viewer_link()
+
+    context, page = new_page(browser)
+    # 04: the partner's own draft
+    page.goto(voila_server.url("04_zelf_invullen.ipynb", f"sleutel={atoken}"))
+    page.locator(".pc-draft-export .pc-export-make").wait_for()
+    name, data = make_and_download(page, "md", tmp_path)
+    assert re.fullmatch(r"beweegpact-betuwe-concept-van-ans-\d{4}-\d\d-\d\d\.md", name)
+    text = md_unescape(data.decode())
+    assert "Concept van Ans" in text and "Meer bewegen in de kernen" in text and "Een buurtsportcoach" in text
+    page.locator(".pc-draft-export").screenshot(path=str(artifacts / "export-04-concept.png"))
+
+    # 05: the shared case, with the value proposition, as a poster
+    page.goto(voila_server.url("05_samen_puzzelen.ipynb", f"sleutel={ttoken}"))
+    page.locator(".pc-puzzle-export .pc-export-make").wait_for()
+    name, data = make_and_download(page, "pdf", tmp_path)
+    assert re.fullmatch(r"beweegpact-betuwe-\d{4}-\d\d-\d\d\.pdf", name)
+    pdf = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
+    for expected in ("Ouderen in Gendt", "Beweegtuin bij het dorpshuis", "Eenzaamheid", "Samen bewegen op dinsdag",
+                     "Beweegtuin aanleggen"):
+        assert re.sub(r"\s+", "", expected) in pdf, expected
+    page.locator(".pc-puzzle-export").screenshot(path=str(artifacts / "export-05-gedeeld.png"))
+
+    # 07: a viewer downloads the workspace with its roadmap as a spreadsheet
+    page.goto(voila_server.url("07_impact_roadmap.ipynb", f"sleutel={viewer}"))
+    page.locator(".pc-roadmap-export .pc-export-make").wait_for()
+    assert page.locator(".pc-roadmap-export .pc-export-format option").count() == 4  # pdf, pptx, xlsx, md
+    name, data = make_and_download(page, "xlsx", tmp_path)
+    book = load_workbook(io.BytesIO(data))
+    cells = [c for row in book["Impact Roadmap"].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert "Beweegtuin aanleggen" in cells and "Een tuin" in cells
+    assert "Samen bewegen op dinsdag" in [
+        c for row in book["Waardeproposities"].iter_rows(values_only=True) for c in row if isinstance(c, str)
+    ]
+    page.locator(".pc-roadmap-export").screenshot(path=str(artifacts / "export-07-roadmap.png"))
+    assert page.locator(".jp-OutputArea-output pre").count() == 0  # no traceback anywhere
+    close(page, context)
