@@ -21,6 +21,8 @@ KERNEL_CULL_IDLE_SECONDS = 120
 """A kernel with no open page, idle this long, is shut down. The page-close beacon normally does it
 first; this catches pages that never connect (link previews, crawlers, plain HTTP requests). Kernels
 with an open page are never culled (``cull_connected=False``), however long the partner reads."""
+PREHEAT_POOL_SIZE = 2
+"""Pre-rendered kernels Voilà keeps per notebook with ``--preheat`` (each ~65–100 MB idle)."""
 
 WEBSOCKET_MAX_BYTES = 16 * 1024 * 1024
 """Tornado's websocket message limit for uploads (DESIGN.md §5): 16 MiB."""
@@ -88,7 +90,7 @@ def voila_argv(
     if preheat:
         argv += [
             "--preheat_kernel=True",
-            "--pool_size=2",
+            f"--pool_size={PREHEAT_POOL_SIZE}",
         ]
     return argv
 

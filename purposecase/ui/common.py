@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import logging
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -29,15 +30,76 @@ def esc(text: object) -> str:
 def query_string() -> str:
     """Return the page's query string inside Voilà ("" elsewhere).
 
-    With preheated kernels Voilà fills ``QUERY_STRING`` only after the page is
-    requested; then (and only then) ``voila.utils.get_query_string`` waits for
-    it. The import costs ~2 s, so it is done only in preheat mode (DESIGN.md §5).
+    With preheated kernels (``VOILA_PREHEAT=True``) the notebook runs before anyone
+    asks for the page, so Voilà fills ``QUERY_STRING`` only once the page is
+    requested: :func:`wait_for_request` waits for it (DESIGN.md §5).
     """
     if os.environ.get("VOILA_PREHEAT", "False") == "True":  # pragma: no cover - Voilà preheat only
-        from voila.utils import get_query_string
-
-        return get_query_string() or ""
+        wait_for_request()
     return os.environ.get("QUERY_STRING", "")
+
+
+def request_info_url(env: Mapping[str, str] | None = None) -> str:
+    """Return the websocket address where a preheated kernel hears about its request.
+
+    Built from the environment variables Voilà gives its kernels, the same way as
+    ``voila.utils.wait_for_request`` (voila 0.5.13): ``VOILA_WS_PROTOCOL``,
+    ``VOILA_APP_IP``, ``VOILA_APP_PORT``, ``VOILA_WS_BASE_URL`` (default
+    ``VOILA_SERVER_URL``) and ``VOILA_KERNEL_ID``:
+    ``ws://127.0.0.1:8866/voila/query/<kernel id>``.
+    """
+    env = os.environ if env is None else env
+    protocol = env.get("VOILA_WS_PROTOCOL", "ws")
+    ip = env.get("VOILA_APP_IP", "127.0.0.1")
+    port = env.get("VOILA_APP_PORT", "8866")
+    base = env.get("VOILA_WS_BASE_URL", env.get("VOILA_SERVER_URL", "/"))
+    return f"{protocol}://{ip}:{port}{base}voila/query/{env.get('VOILA_KERNEL_ID', '')}"
+
+
+def wait_for_request(url: str | None = None, *, connect_for: float = 60.0) -> None:
+    """Block until Voilà hands this preheated kernel its request, then put it in ``os.environ``.
+
+    Voilà's own ``voila.utils.get_query_string`` does the same, but importing
+    ``voila.utils`` pulls in jupyter_server and jupyterlab_server: about 1.2 s and
+    60 MB in every kernel of the pool. This speaks the same small protocol with the
+    ``websockets`` client alone: connect to :func:`request_info_url`, receive one
+    JSON object of environment variables (``QUERY_STRING``, ``SCRIPT_NAME``, …).
+    While Voilà fills its pools the two cores are busy, so connecting is retried for
+    ``connect_for`` seconds (Voilà's own helper gives up after 5 s).
+
+    Args:
+        url: the websocket address (default :func:`request_info_url`).
+        connect_for: seconds to keep trying to connect.
+
+    Nothing is raised: if Voilà cannot be reached the page opens without its
+    query string (no link, Dutch) and the problem is logged.
+    """
+    import time
+
+    from websockets.sync.client import connect
+
+    deadline = time.monotonic() + connect_for
+    delay = 0.2
+    while True:
+        try:
+            with connect(url or request_info_url(), open_timeout=max(1.0, min(10.0, connect_for))) as ws:
+                info = json.loads(ws.recv())
+            break
+        except (OSError, TimeoutError) as exc:
+            if time.monotonic() + delay >= deadline:
+                log.warning("no request info from Voilà for this preheated kernel: %s", exc)
+                return
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+        except Exception:  # noqa: BLE001 - anything else (closed early, bad JSON): open without a link
+            log.warning("no request info from Voilà for this preheated kernel", exc_info=True)
+            return
+    if not isinstance(info, dict):
+        log.warning("request info from Voilà is not an object")
+        return
+    for key, value in info.items():
+        if isinstance(key, str) and isinstance(value, str):
+            os.environ[key] = value
 
 
 @dataclass(frozen=True)
@@ -94,6 +156,8 @@ ERROR_MESSAGES = {
     "forbidden": "fout.niet_toegestaan",
     "unavailable": "opslag.onbereikbaar",
     "conflict": "fout.conflict",
+    "revoked_token": "toegang.ingetrokken",
+    "invalid_token": "toegang.onbekend",
 }
 """Store errors (by their ``code``) that get their own message instead of the generic one."""
 
