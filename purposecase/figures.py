@@ -35,7 +35,8 @@ def give_and_take_sankey(
         A figure with nodes ``[partner gives…, initiative, partner gets…]``; link
         values are item counts (inbreng items in, opbrengsten/waarde items out),
         coloured like the Inbreng and Opbrengsten pieces. A partner with nothing
-        on one side has no node on that side.
+        on one side has no node on that side. Partner names, the initiative and the
+        hover texts are escaped, so user text shows literally (plotly reads tags in them).
     """
     import plotly.graph_objects as go
 
@@ -44,25 +45,25 @@ def give_and_take_sankey(
     left = [r for r in rows if r.inbreng]
     right = [r for r in rows if r.krijgt]
     for r in left:
-        labels.append(f"{r.partner} {gives}")
+        labels.append(_plain(f"{r.partner} {gives}"))
         colours.append(inbreng)
     middle = len(labels)
-    labels.append(initiative)
+    labels.append(_plain(initiative))
     colours.append(INITIATIVE_COLOUR)
     for n, r in enumerate(left):
         source.append(n)
         target.append(middle)
         value.append(len(r.inbreng))
         link_colours.append("rgba(47,122,79,0.35)")
-        hover.append("<br>".join(r.inbreng[:8]))
+        hover.append("<br>".join(_plain(text) for text in r.inbreng[:8]))
     for r in right:
-        labels.append(f"{r.partner} {gets}")
+        labels.append(_plain(f"{r.partner} {gets}"))
         colours.append(opbrengsten)
         source.append(middle)
         target.append(len(labels) - 1)
         value.append(len(r.krijgt))
         link_colours.append("rgba(107,76,154,0.35)")
-        hover.append("<br>".join(text for _, text in r.krijgt[:8]))
+        hover.append("<br>".join(_plain(text) for _, text in r.krijgt[:8]))
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",

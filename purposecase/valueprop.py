@@ -386,8 +386,10 @@ def new_proposition(
     """Return a new value proposition whose value map starts from the shared case's ``waarde``.
 
     Every ``waarde`` item of ``shared`` becomes a product or service (linked by
-    ``waarde_item_id``); the profile starts empty. For a shared doelgroep the id is
-    derived from the shared item's id, so two pages create the same proposition.
+    ``waarde_item_id``), the first :data:`MAX_ITEMS` of them when the shared case has more
+    (a longer list would make the proposition invalid and step 4 unusable); the profile
+    starts empty. For a shared doelgroep the id is derived from the shared item's id, so
+    two pages create the same proposition.
 
     Args:
         doelgroep: the target group's wording.
@@ -400,7 +402,7 @@ def new_proposition(
     """
     if proposition_id is None:
         proposition_id = _seed_id("d", doelgroep_item_id) if doelgroep_item_id else new_id()
-    waarde = shared.items("waarde") if shared else []
+    waarde = shared.items("waarde")[:MAX_ITEMS] if shared else []
     producten = [Product(id=_seed_id("w", w.id), text=w.text, waarde_item_id=w.id) for w in waarde]
     return ValueProposition(
         id=proposition_id, doelgroep=doelgroep, doelgroep_item_id=doelgroep_item_id, producten=producten
