@@ -51,7 +51,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final, Literal, TypeVar, cast, get_args
@@ -275,12 +275,16 @@ class Access:
         role: ``"trekker"``, ``"partner"`` or ``"viewer"``.
         partner_id: the partner for role ``"partner"``, else ``None``.
         workspace_name: the workspace's display name.
+        token_hash: the SHA-256 digest of the token that opened it (``""`` if unknown), so a
+            long-lived session (an open page) can check that its link still works
+            (:meth:`Store.check_access`). Never the token itself.
     """
 
     workspace_id: str
     role: Role
     partner_id: str | None
     workspace_name: str
+    token_hash: str = field(default="", repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1095,9 +1099,35 @@ class Store:
                 raise InvalidToken("unknown token")
             if row.revoked_at is not None:
                 raise RevokedToken("this link has been revoked")
-            return Access(row.workspace_id, row.role, row.partner_id, row.workspace_name)
+            return Access(row.workspace_id, row.role, row.partner_id, row.workspace_name, digest)
 
         return self._read(run)
+
+    def check_access(self, access: Access) -> None:
+        """Raise unless the token behind ``access`` still works (not revoked, partner not removed).
+
+        An open page keeps its :class:`Access` for as long as it is open; checking it
+        again before a write makes a revoked link stop working at once, also in a page
+        opened before the link was revoked. An ``access`` without ``token_hash``
+        (built by hand, not by :meth:`resolve`) is not checked.
+
+        Raises:
+            InvalidToken: if the token no longer exists.
+            RevokedToken: if the token was revoked (re-issued link, removed partner).
+        """
+        if not access.token_hash:
+            return
+
+        def run(conn: Connection) -> Any:
+            return conn.execute(
+                select(tokens.c.revoked_at, tokens.c.workspace_id).where(tokens.c.token_hash == access.token_hash)
+            ).first()
+
+        row = self._read(run)
+        if row is None or row.workspace_id != access.workspace_id:
+            raise InvalidToken("unknown token")
+        if row.revoked_at is not None:
+            raise RevokedToken("this link has been revoked")
 
     # ----------------------------------------------------- documents
     def document(self, workspace_id: str, kind: str, partner_id: str | None = None, create: bool = True) -> Document:

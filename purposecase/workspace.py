@@ -9,11 +9,17 @@ so a hidden or disabled widget cannot be used to write anyway:
 - partner: reads and writes only their own draft, marks it ready to share;
 - viewer: reads what the trekker sees, writes nothing.
 
+A session lives as long as its page; the link behind it is checked again
+before every write (and, at most every :data:`READ_CHECK_SECONDS`, before
+reads), so a revoked link or a removed partner stops working at once, also
+in a page that was opened before.
+
 No ipywidgets here; pandas only inside :meth:`WorkspaceSession.frames`.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,6 +50,8 @@ REACTIONS = "reactions"
 MAX_COMMENT = 500
 PRIVATE = "prive"
 SHARED = "gedeeld"
+READ_CHECK_SECONDS = 2.0
+"""How long a read may rely on the last check that the session's link still works (writes always check)."""
 
 
 class Forbidden(StoreError):
@@ -141,6 +149,7 @@ class WorkspaceSession:
     def __init__(self, store: Store, access: Access) -> None:
         self.store = store
         self.access = access
+        self._checked_at = float("-inf")
 
     # ------------------------------------------------------------- identity
     @property
@@ -160,6 +169,7 @@ class WorkspaceSession:
 
     def workspace(self) -> Workspace:
         """Return the workspace record."""
+        self._fresh()
         return self.store.workspace(self.workspace_id)
 
     def me(self) -> Partner | None:
@@ -180,12 +190,33 @@ class WorkspaceSession:
         """
         if self.role not in roles:
             raise Forbidden(f"role {self.role!r} may not do this; needs {' or '.join(roles)}")
+        self.check_link()
 
     _require = require
+
+    def check_link(self, *, max_age: float = 0.0) -> None:
+        """Raise unless the link that opened this session still works.
+
+        Args:
+            max_age: seconds a previous successful check may be relied on (0: check now).
+
+        Raises:
+            RevokedToken: the link was revoked (a new link was issued, the partner removed).
+            InvalidToken: the link no longer exists.
+        """
+        now = time.monotonic()
+        if max_age and now - self._checked_at < max_age:
+            return
+        self.store.check_access(self.access)
+        self._checked_at = now
+
+    def _fresh(self) -> None:
+        self.check_link(max_age=READ_CHECK_SECONDS)
 
     # ------------------------------------------------------------ partners
     def partners(self, include_removed: bool = False) -> list[Partner]:
         """Return the workspace's partners (every role may see who takes part)."""
+        self._fresh()
         return self.store.list_partners(self.workspace_id, include_removed=include_removed)
 
     def add_partner(self, name: str, organisation: str, role: str = "") -> tuple[Partner, str]:
@@ -209,9 +240,14 @@ class WorkspaceSession:
         return self.store.reissue(self.workspace_id, "partner", partner_id)
 
     def new_trekker_link(self) -> str:
-        """Issue a new trekker link; every older trekker link stops working (trekker only)."""
+        """Issue a new trekker link; every older trekker link stops working (trekker only).
+
+        This session (the page that asked) continues with the new link.
+        """
         self._require("trekker")
-        return self.store.reissue(self.workspace_id, "trekker")
+        token = self.store.reissue(self.workspace_id, "trekker")
+        self.access = self.store.resolve(token)
+        return token
 
     def new_viewer_link(self) -> str:
         """Issue a new read-only link, replacing the previous viewer links (trekker only)."""
@@ -221,6 +257,7 @@ class WorkspaceSession:
     # ---------------------------------------------------------------- meta
     def meta(self) -> dict[str, Any]:
         """Return the workspace settings (e.g. ``{"inspiratie": slug}``)."""
+        self._fresh()
         doc = self.store.document(self.workspace_id, META)
         head = self.store.load(doc.id)
         return dict(head.content) if head else {}
@@ -285,6 +322,7 @@ class WorkspaceSession:
             Forbidden: for another partner's draft, or a private draft seen by
                 trekker or viewer.
         """
+        self._fresh()
         doc = self._draft_document(partner_id)
         if not self._may_read_draft(doc):
             raise Forbidden("this draft is private to its partner")
@@ -353,6 +391,7 @@ class WorkspaceSession:
         return self.store.restore(doc.id, number, base=base, author=self.author)
 
     def _check_readable(self, document: Document) -> None:
+        self._fresh()
         if document.workspace_id != self.workspace_id:
             raise Forbidden("document of another workspace")
         if document.kind == DRAFT and not self._may_read_draft(document):
@@ -401,6 +440,7 @@ class WorkspaceSession:
     # ----------------------------------------------------------------- SDGs
     def meta_revision(self) -> tuple[dict[str, Any], int]:
         """Return the workspace settings and the revision they come from (the ``base`` of the next save)."""
+        self._fresh()
         doc = self.store.document(self.workspace_id, META)
         head = self.store.load(doc.id)
         return (dict(head.content) if head else {}), (head.number if head else 0)
@@ -453,6 +493,7 @@ class WorkspaceSession:
     # ------------------------------------------------- shared case (step 3)
     def shared_document(self) -> Document:
         """Return the workspace's ``shared_case`` document (created empty when missing)."""
+        self._fresh()
         return self.store.document(self.workspace_id, SHARED_CASE)
 
     def shared_case(self) -> LoadedShared:
@@ -500,6 +541,7 @@ class WorkspaceSession:
         The trekker and viewer see all reactions; a partner sees all too (reactions
         are part of the shared discussion, not private drafts).
         """
+        self._fresh()
         out: dict[str, dict[str, dict[str, str]]] = {}
         for doc in self.store.documents(self.workspace_id, REACTIONS):
             head = self.store.load(doc.id)
