@@ -28,10 +28,10 @@ missing :data:`MIGRATIONS` steps in one transaction, serialised between
 processes (PostgreSQL advisory lock, SQLite immediate transaction).
 
 Transient database errors (SQLite "database is locked", a lost PostgreSQL
-connection) are retried a few times with a short backoff; if they persist the
-store raises :class:`StoreUnavailable` so the UI can keep unsaved text on
-screen and offer a retry. Every exception here has a stable ``code`` the UI
-translates.
+connection) are retried a few times with a short backoff, within
+:data:`RETRY_WINDOW_S` of the first attempt; if they persist the store raises
+:class:`StoreUnavailable` so the UI can keep unsaved text on screen and retry.
+Every exception here has a stable ``code`` the UI translates.
 
 This module never imports ipywidgets or pandas. Records it returns are small
 frozen dataclasses, never ORM objects bound to a session.
@@ -133,6 +133,10 @@ BUSY_TIMEOUT_S: Final = 10.0
 """How long an SQLite connection waits for a lock before "database is locked", in seconds."""
 RETRIES: Final = 4
 """Extra attempts after a transient database error (backoff 50, 100, 200, 400 ms, ±50 % jitter)."""
+RETRY_WINDOW_S: Final = 2.0
+"""Retries happen only this long after the first attempt began. An attempt that already waited
+(SQLite's busy timeout, PostgreSQL's connect timeout) is not repeated: the page says at once that
+the store is unreachable and retries on its own schedule, instead of going quiet for a minute."""
 
 DEFAULT_STATES: Final[dict[str, str]] = {"draft": "prive"}
 """Initial ``state`` of a new document per kind (a partner draft starts private); others start empty."""
@@ -632,6 +636,7 @@ def _transaction(engine: Engine, fn: Callable[[Connection], T], *, write: bool, 
     """
     dialect = engine.dialect.name
     attempt = 0
+    started = time.monotonic()
     while True:
         try:
             with engine.connect() as conn:
@@ -645,9 +650,9 @@ def _transaction(engine: Engine, fn: Callable[[Connection], T], *, write: bool, 
                     raise StoreUnavailable(f"the store is unavailable: {exc.orig}") from exc
                 raise
             attempt += 1
-            if attempt > retries:
+            if attempt > retries or time.monotonic() - started > RETRY_WINDOW_S:
                 raise StoreUnavailable(
-                    f"the store stayed unavailable after {retries + 1} attempts: {exc.orig}"
+                    f"the store stayed unavailable after {attempt} attempt(s): {exc.orig}"
                 ) from exc
             delay = 0.05 * 2 ** (attempt - 1) * random.uniform(0.5, 1.5)
             log.info("transient store error (attempt %d, retry in %.0f ms): %s", attempt, delay * 1000, exc.orig)
