@@ -14,7 +14,7 @@ from ..examples import _fold, _spans
 from ..messages import Translator
 from ..model import Item, PurposeCase
 from ..pieces import PIECES, Piece
-from .common import esc
+from .common import esc, log, message_html
 
 
 def _marked(text: str, spans: tuple[tuple[int, int], ...], start: int, end: int) -> str:
@@ -140,12 +140,19 @@ class CanvasView(ipw.HTML):
         self._render()
 
     def _render(self) -> None:
+        # Runs in a traitlets observer, which a widget link (ipw.dlink from a search field, a
+        # checkbox) calls outside any safe_callback: a failure shows the friendly message in
+        # place of the canvas and is logged, never raised into the page.
         if not hasattr(self, "_t"):
             return
-        self.value = (
-            canvas_html(
-                self.case, self._t, show_questions=self.show_questions, query=self.query, statuses=self.statuses
+        try:
+            self.value = (
+                canvas_html(
+                    self.case, self._t, show_questions=self.show_questions, query=self.query, statuses=self.statuses
+                )
+                if self.case is not None
+                else ""
             )
-            if self.case is not None
-            else ""
-        )
+        except Exception:  # noqa: BLE001 - never a traceback on the page
+            log.exception("drawing the canvas failed")
+            self.value = message_html(self._t("fout.onverwacht"), "error")
