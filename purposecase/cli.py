@@ -24,6 +24,11 @@ with an open page are never culled (``cull_connected=False``), however long the 
 PREHEAT_POOL_SIZE = 2
 """Pre-rendered kernels Voilà keeps per notebook with ``--preheat`` (each ~65–100 MB idle)."""
 
+IOPUB_TIMEOUT_SECONDS = 30
+"""How long Voilà waits for a chapter cell's output after the cell has run (nbclient's default is 4 s).
+When several pages open at once on a busy machine the output can arrive later than that; Voilà then
+drops it and the page stays empty (seen with 8 partners opening their links together on 2 cores)."""
+
 WEBSOCKET_MAX_BYTES = 16 * 1024 * 1024
 """Tornado's websocket message limit for uploads (DESIGN.md §5): 16 MiB."""
 
@@ -81,6 +86,7 @@ def voila_argv(
         f"--MappingKernelManager.cull_idle_timeout={KERNEL_CULL_IDLE_SECONDS}",
         "--MappingKernelManager.cull_interval=30",
         "--MappingKernelManager.cull_connected=False",
+        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT_SECONDS}",
         "--VoilaConfiguration.file_allowlist=[]",
         # behind nginx with TLS: links on the page take https from X-Forwarded-Proto (ui/links.py)
         "--VoilaConfiguration.http_header_envs=['X-Forwarded-Proto']",
