@@ -19,8 +19,11 @@ START_CHAPTER = "03_voorbeelden.ipynb"
 
 KERNEL_CULL_IDLE_SECONDS = 120
 """A kernel with no open page, idle this long, is shut down. The page-close beacon normally does it
-first; this catches pages that never connect (link previews, crawlers, plain HTTP requests). Kernels
-with an open page are never culled (``cull_connected=False``), however long the partner reads."""
+first; this catches pages that never connect (link previews, crawlers, plain HTTP requests) and pages
+whose connection died without closing (the server's websocket pings notice that within ~2 minutes).
+Kernels with an open page are never culled (``cull_connected=False``), however long the partner reads.
+``PURPOSECASE_KERNEL_CULL_SECONDS`` overrides it (see :func:`cull_seconds`)."""
+CULL_ENV = "PURPOSECASE_KERNEL_CULL_SECONDS"
 PREHEAT_POOL_SIZE = 2
 """Pre-rendered kernels Voilà keeps per notebook with ``--preheat`` (each ~65–100 MB idle)."""
 
@@ -35,6 +38,22 @@ WEBSOCKET_MAX_BYTES = 16 * 1024 * 1024
 
 TEMPLATE = "werkboek"
 """Our Voilà template (``purposecase/share/jupyter/voila/templates/werkboek``), based on ``lab``."""
+
+
+def cull_seconds() -> tuple[int, int]:
+    """Return ``(idle timeout, check interval)`` in seconds for culling kernels without a page.
+
+    The timeout is :data:`KERNEL_CULL_IDLE_SECONDS`, or ``PURPOSECASE_KERNEL_CULL_SECONDS`` when set
+    (at least 5); the interval is a quarter of it, at most 30 s (120 s -> every 30 s).
+
+    Raises:
+        ValueError: if ``PURPOSECASE_KERNEL_CULL_SECONDS`` is not a whole number of at least 5.
+    """
+    raw = os.environ.get(CULL_ENV, "").strip()
+    idle = int(raw) if raw else KERNEL_CULL_IDLE_SECONDS
+    if idle < 5:
+        raise ValueError(f"{CULL_ENV} must be at least 5 seconds, got {raw!r}")
+    return idle, max(1, min(30, idle // 4))
 
 
 def voila_env() -> dict[str, str]:
@@ -73,6 +92,7 @@ def voila_argv(
     Returns:
         ``[notebooks folder, --flags…]`` for ``python -m voila``.
     """
+    cull_idle, cull_interval = cull_seconds()
     argv = [
         str(notebooks or notebooks_dir()),
         f"--port={port}",
@@ -83,8 +103,8 @@ def voila_argv(
         # tornado settings (xsrf for the close beacon, websocket size, a log that
         # scrubs ?sleutel=) live in purposecase/voila_config/voila.py
         f"--Voila.config_file_paths={[str(PACKAGE_DIR / 'voila_config')]}",
-        f"--MappingKernelManager.cull_idle_timeout={KERNEL_CULL_IDLE_SECONDS}",
-        "--MappingKernelManager.cull_interval=30",
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
+        f"--MappingKernelManager.cull_interval={cull_interval}",
         "--MappingKernelManager.cull_connected=False",
         f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT_SECONDS}",
         "--VoilaConfiguration.file_allowlist=[]",

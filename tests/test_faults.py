@@ -89,7 +89,8 @@ def test_a_killed_kernel_loses_at_most_the_last_seconds(browser, voila_server, a
     kernel = _newest_kernel(voila_server)
     assert kernel is not None
     kernel.send_signal(signal.SIGKILL)  # the kernel dies while the partner types
-    page.wait_for_timeout(1500)
+    # the page says so (the template's message with a reload button) instead of silently doing nothing
+    page.locator("#pc-kernel-gone", has_text="De verbinding met het werkboek is verbroken").wait_for(timeout=30_000)
     page.screenshot(path=str(artifacts / "storing-kernel-weg.png"))
     page.reload()
     page.locator(".pc-draft-editor").wait_for()

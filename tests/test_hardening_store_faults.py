@@ -5,7 +5,7 @@ The partner types in chapter 04 (their own draft, autosave) on a Voilà server o
 - PostgreSQL: first the server's backends are terminated (``pg_terminate_backend``, only the
   ones of this test's server, found by ``application_name``) — the next save must land as if
   nothing happened. Then the database goes away for a while: the server reaches PostgreSQL
-  through a small TCP relay in this test that cuts every connection and turns new ones away,
+  through a small TCP relay (``tests/tcp_relay.py``) that cuts every connection and turns new ones away,
   like a restarting server, without touching PostgreSQL itself (other tests may use it at the
   same time). The page must say, in Dutch, that the store is unreachable and that it retries,
   keep the text, and save it once the database is back.
@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import sqlite3
-import threading
 import time
 
 import pytest
 from conftest import VoilaServer, new_page, postgres_schema_url
+from tcp_relay import Relay
 
 from purposecase import store as store_mod
 from purposecase.store import StoreUnavailable, open_store
@@ -34,75 +33,6 @@ from purposecase.workspace import create_workspace, open_workspace
 
 UNREACHABLE = "De opslag is even niet bereikbaar"
 SAVED = "Alles opgeslagen"
-
-
-class Relay:
-    """A TCP relay to PostgreSQL that drops every connection and refuses new ones: a restart, as clients see it."""
-
-    def __init__(self, host: str, port: int) -> None:
-        self.target = (host, port)
-        self.up = True
-        self._pairs: set[socket.socket] = set()
-        self._lock = threading.Lock()
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self._listener.getsockname()[1]
-        self._stopped = False
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while not self._stopped:
-            try:
-                client, _ = self._listener.accept()
-            except OSError:
-                return
-            if not self.up:
-                client.close()  # the server is "restarting": nobody gets in
-                continue
-            try:
-                server = socket.create_connection(self.target, timeout=5)
-            except OSError:
-                client.close()
-                continue
-            server.settimeout(None)
-            with self._lock:
-                self._pairs |= {client, server}
-            for a, b in ((client, server), (server, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
-
-    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
-        try:
-            while data := src.recv(65536):
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                s.close()
-            with self._lock:
-                self._pairs -= {src, dst}
-
-    def cut(self) -> None:
-        """Drop every open connection and refuse new ones."""
-        self.up = False
-        with self._lock:
-            pairs = list(self._pairs)
-        for s in pairs:
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def restore(self) -> None:
-        self.up = True
-
-    def close(self) -> None:
-        self._stopped = True
-        self.cut()
-        self._listener.close()
 
 
 def wait_for_text(page, selector: str, text: str, timeout: float) -> float:

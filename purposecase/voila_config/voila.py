@@ -11,7 +11,14 @@ Python rather than command-line flags, because the request logger is a function:
   are random UUIDs.
 - ``websocket_max_message_size``: uploads travel over the kernel websocket;
   Tornado's default is 10 MiB and a larger message fails silently.
+- ``ws_ping_interval`` / ``ws_ping_timeout``: jupyter_server pings every page's kernel
+  websocket (default every 30 s, closed after 90 s without an answer), so a page whose
+  connection died without closing (laptop asleep, network gone) stops counting as open
+  and its kernel is culled. ``PURPOSECASE_WS_PING_SECONDS`` sets the interval (the
+  timeout is three times it); tests use a short one.
 """
+
+import os
 
 from jupyter_server.log import log_request
 
@@ -25,6 +32,10 @@ c.Voila.tornado_settings = {
     "log_function": log_request,
     "extra_log_scrub_param_keys": ["sleutel"],
 }
+_ping = os.environ.get("PURPOSECASE_WS_PING_SECONDS", "").strip()
+if _ping:
+    c.Voila.tornado_settings["ws_ping_interval"] = int(float(_ping) * 1000)
+    c.Voila.tornado_settings["ws_ping_timeout"] = int(float(_ping) * 3000)
 
 # Tornado's own error lines (404, 403 …) carry the full address; redact tokens there too.
 from purposecase.voila_config.scrub import install  # noqa: E402

@@ -54,7 +54,49 @@
     }
   });
 
+  /* The page's kernel is gone (culled after its connection died, the server restarted, the kernel
+   * crashed): the widgets would silently do nothing, so show #pc-kernel-gone instead. Two signals:
+   * the kernel connection of Voilà's widget manager (its status and connection status), and every
+   * POLL_MS a look at /api/kernels/<id> (404 once the kernel is gone), which also catches a
+   * connection that died without closing. */
+  var POLL_MS = 15000;
+  window.pcKernelGone = function () {
+    var el = document.getElementById("pc-kernel-gone");
+    if (el && el.hidden) { el.hidden = false; }
+  };
+  function watchKernel() {
+    var node = document.getElementById("jupyter-config-data");
+    var config;
+    try { config = JSON.parse(node ? node.textContent : "{}"); } catch (e) { return; }
+    var id = config.kernelId;
+    if (!id) { return; }
+    var url = (config.baseUrl || "/") + "api/kernels/" + encodeURIComponent(id);
+    var timer = null;
+    function check() {
+      fetch(url, { cache: "no-store", credentials: "same-origin" }).then(function (answer) {
+        if (answer.status === 404) { window.clearInterval(timer); window.pcKernelGone(); }
+      }).catch(function () { /* the server is unreachable: the connection status tells */ });
+    }
+    timer = window.setInterval(check, POLL_MS);
+    var tries = 0;
+    (function hook() {
+      var app = window.jupyterapp;
+      var kernel = app && app.widgetManager && app.widgetManager._kernel;
+      if (!kernel || !kernel.statusChanged) {
+        if (tries++ < 120) { window.setTimeout(hook, 1000); }
+        return;
+      }
+      kernel.statusChanged.connect(function (_k, status) {
+        if (status === "dead" || status === "restarting" || status === "autorestarting") { window.pcKernelGone(); }
+      });
+      kernel.connectionStatusChanged.connect(function (_k, status) {
+        if (status === "disconnected") { window.pcKernelGone(); } else if (status === "connecting") { check(); }
+      });
+    })();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    watchKernel();
     window.pcLocalise(document);
     /* links of the template's own pages (e.g. "to the start") keep the language */
     if (lang === "en") {
