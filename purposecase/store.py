@@ -182,7 +182,7 @@ class InvalidInput(StoreError, ValueError):
     """Input the store refuses; a :class:`ValueError` with a specific ``code``.
 
     Codes: ``invalid_name``, ``invalid_text``, ``invalid_role``, ``invalid_kind``,
-    ``invalid_base``, ``content_not_dict``, ``content_not_json``, ``content_too_large``,
+    ``invalid_base``, ``content_not_dict``, ``content_not_json``, ``invalid_unicode``, ``content_too_large``,
     ``partner_removed``.
     """
 
@@ -773,7 +773,7 @@ def _encode_content(content: Any) -> str:
     try:
         size = len(encoded.encode("utf-8"))
     except UnicodeEncodeError:
-        raise InvalidInput("content_not_json", "content holds text that is not valid Unicode") from None
+        raise InvalidInput("invalid_unicode", "content holds text that is not valid Unicode") from None
     if size > MAX_CONTENT_BYTES:
         raise InvalidInput(
             "content_too_large", f"content is {size} bytes as JSON; the limit is {MAX_CONTENT_BYTES} bytes (2 MiB)"

@@ -436,7 +436,7 @@ def test_content_size_limit(store, ws):
         ({"x": float("nan")}, "content_not_json"),
         ({"x": {1, 2}}, "content_not_json"),
         ({"x": object()}, "content_not_json"),
-        ({"x": "\ud800"}, "content_not_json"),
+        ({"x": "\ud800"}, "invalid_unicode"),
     ],
 )
 def test_content_must_be_a_json_object(tmp_path, content, code):

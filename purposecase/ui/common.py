@@ -158,8 +158,36 @@ ERROR_MESSAGES = {
     "conflict": "fout.conflict",
     "revoked_token": "toegang.ingetrokken",
     "invalid_token": "toegang.onbekend",
+    "invalid_unicode": "fout.tekens",
 }
 """Store errors (by their ``code``) that get their own message instead of the generic one."""
+
+
+def error_key(exc: BaseException) -> str:
+    """Return the message key for an error in a callback: its own for a known store ``code``, else ``fout.onverwacht``.
+
+    Text with a broken character (an unpaired UTF-16 surrogate, which a crafted widget message
+    can carry) gets ``fout.tekens`` whether the store or a record (pydantic) refused it.
+    Also for code that catches its own errors outside a callback (autosave in a timer thread).
+    """
+    key = ERROR_MESSAGES.get(getattr(exc, "code", ""))
+    if key:
+        return key
+    if isinstance(exc, UnicodeError) or _broken_unicode(exc):
+        return "fout.tekens"
+    return "fout.onverwacht"
+
+
+def _broken_unicode(exc: BaseException) -> bool:
+    """Return whether ``exc`` is a pydantic validation error about text that is not valid Unicode."""
+    errors = getattr(exc, "errors", None)
+    if not callable(errors):
+        return False
+    try:
+        found = errors()
+    except Exception:  # noqa: BLE001 - not a pydantic error after all
+        return False
+    return bool(found) and all(isinstance(e, dict) and e.get("type") == "string_unicode" for e in found)
 
 
 def safe_callback(status: StatusLine, t: Translator) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -168,7 +196,8 @@ def safe_callback(status: StatusLine, t: Translator) -> Callable[[Callable[..., 
     The error is logged (with traceback, to the kernel's stderr, which Voilà
     keeps off the page) and ``status`` shows the translated ``fout.onverwacht``
     message instead; a store error with a known ``code`` (a write the link's role
-    may not do, a database that is unreachable, a conflict) gets its own message.
+    may not do, a database that is unreachable, a conflict, text that is not valid
+    Unicode) gets its own message.
     """
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -177,7 +206,7 @@ def safe_callback(status: StatusLine, t: Translator) -> Callable[[Callable[..., 
             try:
                 return fn(*args, **kwargs)
             except Exception as exc:  # noqa: BLE001 - the page must never show a traceback
-                key = ERROR_MESSAGES.get(getattr(exc, "code", ""), "fout.onverwacht")
+                key = error_key(exc)
                 if key == "fout.onverwacht":
                     log.error("callback %s failed:\n%s", fn.__qualname__, traceback.format_exc())
                     print(traceback.format_exc(), file=sys.__stderr__)

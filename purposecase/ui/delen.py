@@ -38,7 +38,7 @@ from ..backup import (
 from ..examples import load_catalogue
 from ..export import MEDIA_TYPES, ExportFile, file_name, today
 from ..messages import Translator
-from ..store import AccessError, ConflictError, InvalidInput, RevokedToken, StoreUnavailable
+from ..store import MAX_NAME_LENGTH, AccessError, ConflictError, InvalidInput, RevokedToken, StoreUnavailable
 from ..workspace import Forbidden, WorkspaceSession, open_workspace
 from .common import PageContext, StatusLine, esc, header_html, message_html, safe_callback, style_widget, subtitle_html
 from .export_button import ExportButton, workspace_file
@@ -314,7 +314,10 @@ class ImportPanel(ipw.VBox):
 
     def _import_new(self, upload: Upload) -> None:
         t = self.chapter.t
-        restored = import_as_new_workspace(upload, name=self.name_text.value.strip() or None)
+        name = self.name_text.value.strip()
+        if len(name) > MAX_NAME_LENGTH:  # the import would cut it off silently
+            raise InvalidInput("invalid_name", f"name longer than {MAX_NAME_LENGTH} characters")
+        restored = import_as_new_workspace(upload, name=name or None)
         name = restored.session.workspace().name
         parts = [
             message_html(t("delen.nieuw_klaar", naam=name), "info"),

@@ -29,7 +29,7 @@ from ..pieces import PIECE_KEYS, PIECES, get_piece
 from ..store import ConflictError, InvalidInput, StoreError, StoreUnavailable
 from ..workspace import SHARED, WorkspaceSession
 from .canvas import CanvasView, canvas_html
-from .common import ERROR_MESSAGES, StatusLine, esc, safe_callback, subtitle_html
+from .common import StatusLine, error_key, esc, safe_callback, subtitle_html
 from .export_button import ExportButton
 
 AUTOSAVE_SECONDS = 3.0
@@ -414,7 +414,7 @@ class DraftEditor(ipw.VBox):
         try:
             self.save_now(auto=True)
         except Exception as exc:  # noqa: BLE001 - a background save must never surface a traceback
-            self.status.show(self.t(ERROR_MESSAGES.get(getattr(exc, "code", ""), "fout.onverwacht")), "error")
+            self.status.show(self.t(error_key(exc)), "error")
 
     def save_now(self, auto: bool = False) -> bool:
         """Save the working copy if it changed; return whether the store now holds it.

@@ -19,7 +19,7 @@ from ..messages import Translator
 from ..model import MAX_ITEM_LENGTH
 from ..pieces import PIECES, get_piece
 from ..store import StoreUnavailable
-from ..workspace import LoadedShared, WorkspaceSession
+from ..workspace import MAX_COMMENT, LoadedShared, WorkspaceSession
 from .canvas import CanvasView
 from .common import PageContext, StatusLine, esc, header_html, message_html, safe_callback, style_widget, subtitle_html
 from .export_button import ExportButton
@@ -28,6 +28,8 @@ from .nav import NavBar, open_session
 
 NOTEBOOK = "05_samen_puzzelen.ipynb"
 REFRESH_SECONDS = 15.0
+MAX_REASON = 1000
+"""Longest reason for setting a check aside (:class:`purposecase.model.CheckSetAside`)."""
 _BADGE = {"ok": "done", "let_op": "busy"}
 """How often read-only pages reload the shared case (the trekker refreshes by hand)."""
 
@@ -444,7 +446,11 @@ class PuzzleBoard(ipw.VBox):
         self._apply(puzzle.set_agreed(self.piece, change["new"]))
 
     def _on_react(self, row: SharedItemRow) -> None:
-        self.session.react(row.item_id, row.reaction.value or None, row.comment.value)
+        comment = row.comment.value.strip()
+        if len(comment) > MAX_COMMENT:
+            self.status.show(self.t("fout.te_lang", lengte=len(comment), max=MAX_COMMENT), "error")
+            return
+        self.session.react(row.item_id, row.reaction.value or None, comment)
         self.reactions = self.session.reactions()
         self._render()
         self.status.show(self.t("reactie.bewaard"), "info")
@@ -454,7 +460,10 @@ class PuzzleBoard(ipw.VBox):
         if not reason:
             self.status.show(self.t("checks.reden_nodig"), "warning")
             return
-        self._apply(puzzle.set_aside(self.aside_dropdown.value, reason[:1000]))
+        if len(reason) > MAX_REASON:
+            self.status.show(self.t("fout.te_lang", lengte=len(reason), max=MAX_REASON), "error")
+            return
+        self._apply(puzzle.set_aside(self.aside_dropdown.value, reason))
         self.aside_reason.value = ""
 
     def _on_back(self, _b=None) -> None:

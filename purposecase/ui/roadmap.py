@@ -36,7 +36,17 @@ from ..pieces import get_piece
 from ..roadmap import ImpactRoadmap, RoadmapInputError, RoadmapStep
 from ..store import AccessError, ConflictError, InvalidInput, RevokedToken, StoreUnavailable
 from ..workspace import WorkspaceSession, open_workspace
-from .common import PageContext, StatusLine, esc, header_html, message_html, safe_callback, style_widget, subtitle_html
+from .common import (
+    PageContext,
+    StatusLine,
+    error_key,
+    esc,
+    header_html,
+    message_html,
+    safe_callback,
+    style_widget,
+    subtitle_html,
+)
 from .export_button import DOCUMENT_FORMATS, ExportButton
 from .links import chapter_url
 from .nav import NavBar
@@ -992,9 +1002,9 @@ class RoadmapBoard(ipw.VBox):
     def _autosave(self) -> None:
         try:
             self.save_now(auto=True)
-        except Exception:  # noqa: BLE001 - a background save must never surface a traceback
+        except Exception as exc:  # noqa: BLE001 - a background save must never surface a traceback
             log.exception("roadmap autosave failed")
-            self.status.show(self.t("fout.onverwacht"), "error")
+            self.status.show(self.t(error_key(exc)), "error")
 
     def save_now(self, auto: bool = False) -> bool:
         """Save the working copy if it changed; return whether the store now holds it.

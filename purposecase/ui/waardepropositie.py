@@ -26,7 +26,17 @@ from .. import valueprop as vp_mod
 from ..messages import Translator
 from ..model import MAX_ITEM_LENGTH
 from ..valueprop import JOB_KINDS, LINKS, RANKED, DroppedLink, Fit, ProposalChange, ValueProposition
-from .common import PageContext, StatusLine, esc, header_html, message_html, safe_callback, style_widget, subtitle_html
+from .common import (
+    PageContext,
+    StatusLine,
+    error_key,
+    esc,
+    header_html,
+    message_html,
+    safe_callback,
+    style_widget,
+    subtitle_html,
+)
 from .links import chapter_url
 from .nav import NavBar, open_session
 
@@ -391,8 +401,9 @@ class PropositionPanel(ipw.VBox):
         except Forbidden:
             self.status.show(t("vp.alleen_trekker"), "error")
             return False
-        except (ValidationError, ValueError):
-            self.status.show(t("vp.ongeldig", max=vp_mod.MAX_ITEMS), "error")
+        except (ValidationError, ValueError) as exc:
+            broken = error_key(exc) == "fout.tekens"  # a broken character, not a length or a count
+            self.status.show(t("fout.tekens") if broken else t("vp.ongeldig", max=vp_mod.MAX_ITEMS), "error")
             return False
         self._remember_dropped(list(dropped or []) + list(self.loaded.dropped))
         if self.loaded.rebased_on:
@@ -790,7 +801,11 @@ class PropositionPanel(ipw.VBox):
         self._render()
 
     def _on_react(self, _b=None) -> None:
-        vp_mod.react_to_proposition(self.session, self.current, self.reaction.value or None, self.comment.value)
+        comment = self.comment.value.strip()
+        if len(comment) > vp_mod.MAX_COMMENT:
+            self.status.show(self.t("fout.te_lang", lengte=len(comment), max=vp_mod.MAX_COMMENT), "error")
+            return
+        vp_mod.react_to_proposition(self.session, self.current, self.reaction.value or None, comment)
         self.reaction_data = vp_mod.proposition_reactions(self.session)
         self._render()
         self.status.show(self.t("reactie.bewaard"), "info")

@@ -124,6 +124,11 @@ class StartPanel(ipw.VBox):
         self.start_button.disabled = True
         try:
             session, token = create_workspace(name, inspiration=self.inspiration_dropdown.value or None)
+        except InvalidInput as exc:
+            if exc.code != "invalid_name":
+                raise
+            self.chapter.status.show(t("fout.naam_ongeldig"), "warning")  # e.g. a tab or NUL pasted in
+            return
         finally:
             self.start_button.disabled = False
         self.chapter.status.clear()
