@@ -115,6 +115,42 @@ def test_the_detectors_trip_on_an_unsafe_page(browser, monkeypatch):
     context.close()
 
 
+_LEFT_OF = """(args) => {
+  const [selector, needle] = args;
+  const el = document.querySelector(selector);
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const i = node.data.indexOf(needle);
+    if (i >= 0) { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1);
+                  return r.getBoundingClientRect().left; }
+  }
+  return null;
+}"""
+
+
+def test_a_right_to_left_override_stays_inside_its_element(browser):
+    """Regression: an RLO (U+202E) in a workspace or partner name mirrored the labels after it ("jouw rol",
+    "vraag: …"), so a name could disguise what follows; the chapter's inline elements now isolate their text."""
+    from purposecase.messages import Translator
+    from purposecase.ui.common import theme_css
+    from purposecase.ui.nav import nav_html, werkboek_css
+    from purposecase.ui.puzzelen import reactions_html
+
+    t = Translator()
+    nav = nav_html("00_welkom.ipynb", t, available=set(), workspace_name="Factuur\u202egnp.exe", role_text="meekijker")
+    comment = {"p1": {"i1": {"soort": "vraag", "opmerking": "wat bedoelen we"}}}
+    reactions = reactions_html("i1", comment, {"p1": "Ans\u202e"}, t)
+    context, page, _ = new_page(browser)
+    for css, mirrored in (("", True), (theme_css(), False)):
+        page.set_content(f"<style>{werkboek_css()}</style><style>{css}</style>"
+                         f"<div class='pc-chapter'>{nav}{reactions}</div>")
+        dot, role = (page.evaluate(_LEFT_OF, [".pc-nav-workspace", c]) for c in ("·", "j"))
+        first, last = (page.evaluate(_LEFT_OF, [".pc-reaction", c]) for c in ("v", "g"))
+        assert (dot > role, first > last) == (mirrored, mirrored), (css[:20], dot, role, first, last)
+    context.close()
+
+
 # ------------------------------------------------------------------ typed by one, seen by the others
 def test_hostile_text_typed_in_every_chapter_is_text_for_everyone(browser, voila_server, artifacts, tmp_path):
     store = open_store(f"sqlite:///{voila_server.home / 'werkboek.sqlite3'}")
