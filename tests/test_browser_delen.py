@@ -140,7 +140,8 @@ def test_import_into_a_new_workspace_and_bad_files(browser, voila_server, artifa
     # a backup is JSON or YAML only: wait for the kernel's new format list before choosing from it
     page.wait_for_function("document.querySelectorAll('.pc-export-format select option').length === 2")
     name, backup = make_and_download(page, "json", tmp_path)
-    assert page.locator(".pc-export-format select").evaluate("s => s.options[s.selectedIndex].value") == "Gegevens (JSON)"
+    chosen = page.locator(".pc-export-format select").evaluate("s => s.options[s.selectedIndex].value")
+    assert chosen == "Gegevens (JSON)"
     page.screenshot(path=str(artifacts / "delen-trekker.png"))
     parsed = json.loads(backup)
     assert parsed["purposecase_backup"] == 1 and parsed["workspace"]["name"] == "Ons Hospitality-pact"
