@@ -379,3 +379,14 @@ def test_trekker_and_viewer_export_only_shared_drafts():
     crafted = ExportButton.for_workspace(viewer.session, Translator("nl"), f"draft:{cem.partner.id}")
     crafted.make_button.click()
     assert crafted.link.value == "" and "mag je dit niet" in text_of(crafted.status.value)
+
+
+def test_a_new_trekker_link_moves_the_chapter_links_along():
+    chapter, old = start("Linkpact")
+    assert f"sleutel={old}" in chapter.nav.value
+    chapter.body.trekker_button.click()
+    new = re.search(r"sleutel=([A-Za-z0-9_-]{20,})", chapter.body.links.value).group(1)
+    assert new != old
+    assert f"sleutel={new}" in chapter.nav.value and f"sleutel={old}" not in chapter.nav.value
+    assert isinstance(open_page(new).body, OverviewPanel)
+    assert "ingetrokken" in text_of(open_page(old).status.value)

@@ -367,6 +367,8 @@ class OverviewPanel(ipw.VBox):
         t = self.t
         token = self.session.new_trekker_link()
         self._add_link(t("links.trekker"), chapter_url(NOTEBOOK, token, t.lang), note=t("links.trekker_nieuw"))
+        # the old link no longer works: the chapter links of this page carry the new one
+        self.chapter.nav.set_session(self.session, sleutel=token)
 
 
 class ZelfInvullenChapter(ipw.VBox):
