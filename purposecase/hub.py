@@ -119,7 +119,7 @@ def configure_singleuser(c: Any, *, notebooks: str | None = None) -> None:
             :func:`purposecase.paths.notebooks_dir`, i.e. ``PURPOSECASE_NOTEBOOKS`` or the project's
             ``notebooks/``).
     """
-    from .cli import KERNEL_CULL_IDLE_SECONDS, TEMPLATE, WEBSOCKET_MAX_BYTES
+    from .cli import IOPUB_TIMEOUT_SECONDS, TEMPLATE, WEBSOCKET_MAX_BYTES, cull_seconds
     from .voila_config.scrub import install
 
     ensure_template_path()
@@ -135,10 +135,10 @@ def configure_singleuser(c: Any, *, notebooks: str | None = None) -> None:
     c.VoilaConfiguration.show_tracebacks = False
     c.VoilaConfiguration.file_allowlist = []
     c.VoilaConfiguration.http_header_envs = ["X-Forwarded-Proto"]
+    c.VoilaExecutor.iopub_timeout = IOPUB_TIMEOUT_SECONDS  # as under ``serve``: busy machines answer late
 
     c.MappingKernelManager.allowed_message_types = list(ALLOWED_MESSAGE_TYPES)
     c.MappingKernelManager.allow_tracebacks = False
-    c.MappingKernelManager.cull_idle_timeout = KERNEL_CULL_IDLE_SECONDS
-    c.MappingKernelManager.cull_interval = 30
+    c.MappingKernelManager.cull_idle_timeout, c.MappingKernelManager.cull_interval = cull_seconds()
     c.MappingKernelManager.cull_connected = False
     install()

@@ -12,7 +12,7 @@ from tornado import web
 from traitlets.config import Config, PyFileConfigLoader
 
 from purposecase import hub
-from purposecase.cli import KERNEL_CULL_IDLE_SECONDS, TEMPLATE, WEBSOCKET_MAX_BYTES
+from purposecase.cli import IOPUB_TIMEOUT_SECONDS, KERNEL_CULL_IDLE_SECONDS, TEMPLATE, WEBSOCKET_MAX_BYTES
 from purposecase.paths import PACKAGE_DIR, notebooks_dir
 from purposecase.ui.links import chapter_url
 
@@ -109,7 +109,9 @@ def test_configure_singleuser_carries_the_serve_settings_over(monkeypatch):
     assert c.VoilaConfiguration.show_tracebacks is False and c.VoilaConfiguration.file_allowlist == []
     assert c.VoilaConfiguration.http_header_envs == ["X-Forwarded-Proto"]
     assert c.MappingKernelManager.cull_idle_timeout == KERNEL_CULL_IDLE_SECONDS
+    assert c.MappingKernelManager.cull_interval == 30
     assert c.MappingKernelManager.cull_connected is False
+    assert c.VoilaExecutor.iopub_timeout == IOPUB_TIMEOUT_SECONDS
     assert c.MappingKernelManager.allow_tracebacks is False
     import os
 
