@@ -3,7 +3,8 @@
 For each backend and each writer count (default 1, 8, 32), W processes each
 make N rounds; a round = one save to the writer's own draft document (no
 contention) and one save to a shared document (load head, save with that base,
-on ConflictError reload and retry). Afterwards every document's revisions are
+on ConflictError pause for :func:`purposecase.store.conflict_backoff`, reload and
+retry). Afterwards every document's revisions are
 checked: numbers 1..n without gaps, and every writer's every payload present.
 A lost update is a payload that a writer was told was saved but that no
 revision holds. It must be zero.
@@ -54,8 +55,10 @@ def summary(values: list[float]) -> dict:
     }
 
 
-def _writer(url: str, workspace_id: str, own_doc: int, shared_doc: int, writer: int, rounds: int, out) -> None:
-    from purposecase.store import ConflictError, open_store
+def _writer(
+    url: str, workspace_id: str, own_doc: int, shared_doc: int, writer: int, rounds: int, out, backoff: bool = True
+) -> None:
+    from purposecase.store import ConflictError, conflict_backoff, open_store
 
     store = open_store(url)
     own, shared, attempts, loads, saved = [], [], [], [], []
@@ -67,6 +70,7 @@ def _writer(url: str, workspace_id: str, own_doc: int, shared_doc: int, writer: 
         own.append(time.perf_counter() - t0)
         base_own = rev.number
         t_start = time.perf_counter()
+        conflicts = 0
         while True:
             t_load = time.perf_counter()
             head = store.load(shared_doc)
@@ -80,13 +84,17 @@ def _writer(url: str, workspace_id: str, own_doc: int, shared_doc: int, writer: 
                 break
             except ConflictError:
                 attempts.append(time.perf_counter() - t_try)
+                # as the workbook's own re-apply loops do (WorkspaceSession.update_shared & co.)
+                if backoff:
+                    time.sleep(conflict_backoff(conflicts))
+                conflicts += 1
                 continue
         shared.append(time.perf_counter() - t_start)
         saved.append(payload)
     out.put({"writer": writer, "own": own, "shared": shared, "attempts": attempts, "loads": loads, "saved": saved})
 
 
-def run(url: str, writers: int, rounds: int) -> dict:
+def run(url: str, writers: int, rounds: int, backoff: bool = True) -> dict:
     """Run one backend × writer-count measurement and verify that nothing was lost."""
     from purposecase.store import open_store
 
@@ -100,7 +108,7 @@ def run(url: str, writers: int, rounds: int) -> dict:
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
     procs = [
-        ctx.Process(target=_writer, args=(url, ws.id, own_docs[w], shared_doc, w, rounds, queue))
+        ctx.Process(target=_writer, args=(url, ws.id, own_docs[w], shared_doc, w, rounds, queue, backoff))
         for w in range(writers)
     ]
     t0 = time.perf_counter()
@@ -123,6 +131,7 @@ def run(url: str, writers: int, rounds: int) -> dict:
     combined = {k: [v for r in results for v in r[k]] for k in ("own", "shared", "attempts", "loads")}
     return {
         "backend": url.split(":", 1)[0].split("+", 1)[0],
+        "backoff": backoff,
         "writers": writers,
         "rounds": rounds,
         "wall_s": wall,
@@ -186,18 +195,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=25)
     ap.add_argument("--postgres", default=os.environ.get("PURPOSECASE_TEST_POSTGRES_URL", DEFAULT_PG))
     ap.add_argument("--no-postgres", action="store_true")
+    ap.add_argument("--no-backoff", action="store_true", help="retry conflicts at once (to see what the pause buys)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     args = ap.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory(prefix="pc-store-bench-") as tmp:
         os.environ["PURPOSECASE_HOME"] = tmp
         for w in args.writers:
-            rows.append(run(f"sqlite:///{tmp}/bench-{w}.sqlite3", w, args.rounds))
+            rows.append(run(f"sqlite:///{tmp}/bench-{w}.sqlite3", w, args.rounds, not args.no_backoff))
         if not args.no_postgres:
             for w in args.writers:
                 url, cleanup = _pg_schema_url(args.postgres)
                 try:
-                    rows.append(run(url, w, args.rounds))
+                    rows.append(run(url, w, args.rounds, not args.no_backoff))
                 finally:
                     cleanup()
     print(format_table(rows))

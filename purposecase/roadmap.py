@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -988,11 +989,11 @@ def update_roadmap(
         Forbidden: for partners and viewers.
         ConflictError: when the document keeps moving.
     """
-    from .store import ConflictError
+    from .store import ConflictError, conflict_backoff
 
     session.require("trekker")
     loaded = load_roadmap(session)
-    for _ in range(attempts):
+    for attempt in range(attempts):
         new = operation(loaded.roadmap)
         if new == loaded.roadmap:
             return loaded
@@ -1000,6 +1001,7 @@ def update_roadmap(
             return save_roadmap(session, new, base=loaded.base)
         except ConflictError as exc:
             loaded = LoadedRoadmap(ImpactRoadmap.from_content(exc.theirs.content), exc.theirs.number, loaded.document)
+            time.sleep(conflict_backoff(attempt))
     doc = session.store.document(session.workspace_id, ROADMAP)
     raise ConflictError(doc.id, loaded.base, session.store.load(doc.id))  # type: ignore[arg-type]
 
@@ -1071,7 +1073,7 @@ def react_to_step(session: WorkspaceSession, step_id: str, soort: Reaction | Non
         Forbidden: for trekker and viewer.
         InvalidInput: for another ``soort``, a malformed step id or a longer comment.
     """
-    from .store import ConflictError, InvalidInput
+    from .store import ConflictError, InvalidInput, conflict_backoff
 
     session.require("partner")
     if soort not in (None, "akkoord", "vraag"):
@@ -1082,7 +1084,7 @@ def react_to_step(session: WorkspaceSession, step_id: str, soort: Reaction | Non
     if len(opmerking) > MAX_COMMENT:
         raise InvalidInput("comment_too_long", f"comment longer than {MAX_COMMENT} characters")
     doc = session.store.document(session.workspace_id, ROADMAP_REACTIONS, session.access.partner_id)
-    for _ in range(5):
+    for attempt in range(5):
         head = session.store.load(doc.id)
         steps = dict(head.content.get("steps", {})) if head else {}
         if soort is None:
@@ -1093,6 +1095,7 @@ def react_to_step(session: WorkspaceSession, step_id: str, soort: Reaction | Non
             session.store.save(doc.id, {"steps": steps}, base=head.number if head else 0, author=session.author)
             return
         except ConflictError:
+            time.sleep(conflict_backoff(attempt))
             continue
     raise ConflictError(doc.id, 0, session.store.load(doc.id))  # type: ignore[arg-type]
 

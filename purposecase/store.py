@@ -191,6 +191,18 @@ class InvalidInput(StoreError, ValueError):
         self.code = code
 
 
+def conflict_backoff(attempt: int, *, base: float = 0.005, cap: float = 0.25) -> float:
+    """Return the pause (seconds) before re-applying a change after its ``attempt``-th conflict (0 = first).
+
+    "Full jitter": a random pause between 0 and ``min(cap, base · 2^attempt)``, so
+    writers that collided do not collide again in lock-step (Brooker, "Exponential
+    Backoff And Jitter", AWS Architecture Blog, 2015). Without it, 32 writers
+    re-applying at once on PostgreSQL kept colliding: 11,315 conflicts for 800
+    shared saves, p95 18 s (``benchmarks/store.py``).
+    """
+    return random.uniform(0.0, min(cap, base * 2 ** max(0, attempt)))
+
+
 class ConflictError(StoreError):
     """Someone saved the document after the revision this save started from.
 

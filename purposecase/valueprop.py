@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -997,13 +998,13 @@ def update_propositions(
         ConflictError: when the document keeps moving.
         StoreUnavailable: if the database stays unreachable.
     """
-    from .store import ConflictError
+    from .store import ConflictError, conflict_backoff
 
     session.require("trekker")
     doc = _document(session, create=True)
     shared = session.shared_case()
     head = session.store.load(doc.id)
-    for _ in range(attempts):
+    for attempt in range(attempts):
         number = head.number if head else 0
         stored = ValuePropositions.from_content(head.content if head else None)
         before = reconcile(stored, planned_against if planned_against is not None else shared.shared)
@@ -1019,6 +1020,7 @@ def update_propositions(
             )
         except ConflictError as exc:
             head = exc.theirs
+            time.sleep(conflict_backoff(attempt))
             continue
         return LoadedPropositions(
             after.document, rev.number, shared, dropped, _authors_after(session, doc.id, base, number)
@@ -1131,7 +1133,7 @@ def react_to_proposition(
         Forbidden: for trekker and viewer.
         InvalidInput: for another ``soort`` or a longer comment.
     """
-    from .store import ConflictError, InvalidInput
+    from .store import ConflictError, InvalidInput, conflict_backoff
 
     session.require("partner")
     if soort not in (None, "eens", "vraag"):
@@ -1140,7 +1142,7 @@ def react_to_proposition(
     if len(opmerking) > MAX_COMMENT:
         raise InvalidInput("comment_too_long", f"comment longer than {MAX_COMMENT} characters")
     doc = session.store.document(session.workspace_id, VP_REACTIONS, session.access.partner_id)
-    for _ in range(5):
+    for attempt in range(5):
         head = session.store.load(doc.id)
         items = dict(head.content.get("items", {})) if head else {}
         if soort is None:
@@ -1151,5 +1153,6 @@ def react_to_proposition(
             session.store.save(doc.id, {"items": items}, base=head.number if head else 0, author=session.author)
             return
         except ConflictError:
+            time.sleep(conflict_backoff(attempt))
             continue
     raise ConflictError(doc.id, 0, session.store.load(doc.id))  # type: ignore[arg-type]

@@ -37,6 +37,7 @@ from .store import (
     Store,
     StoreError,
     Workspace,
+    conflict_backoff,
     open_store,
 )
 
@@ -522,7 +523,7 @@ class WorkspaceSession:
         """
         self._require("trekker")
         loaded = self.shared_case()
-        for _ in range(attempts):
+        for attempt in range(attempts):
             new = operation(loaded.shared)
             if new == loaded.shared:
                 return loaded
@@ -530,6 +531,7 @@ class WorkspaceSession:
                 rev = self.store.save(loaded.document.id, new.to_content(), base=loaded.base, author=self.author)
             except ConflictError as exc:
                 loaded = LoadedShared(loaded.document, SharedCase.from_content(exc.theirs.content), exc.theirs.number)
+                time.sleep(conflict_backoff(attempt))
                 continue
             return LoadedShared(loaded.document, new, rev.number)
         raise ConflictError(loaded.document.id, loaded.base, self.store.load(loaded.document.id))  # type: ignore[arg-type]
@@ -568,7 +570,7 @@ class WorkspaceSession:
         if len(opmerking) > MAX_COMMENT:
             raise InvalidInput("comment_too_long", f"comment longer than {MAX_COMMENT} characters")
         doc = self.store.document(self.workspace_id, REACTIONS, self.access.partner_id)
-        for _ in range(5):
+        for attempt in range(5):
             head = self.store.load(doc.id)
             items = dict(head.content.get("items", {})) if head else {}
             if soort is None:
@@ -579,6 +581,7 @@ class WorkspaceSession:
                 self.store.save(doc.id, {"items": items}, base=head.number if head else 0, author=self.author)
                 return
             except ConflictError:
+                time.sleep(conflict_backoff(attempt))
                 continue
         raise ConflictError(doc.id, 0, self.store.load(doc.id))  # type: ignore[arg-type]
 

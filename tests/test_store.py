@@ -544,3 +544,13 @@ def test_tokens_never_start_with_a_dash(monkeypatch):
     issued = iter(["-abc" * 11, "xyz" * 15])
     monkeypatch.setattr(store_module.secrets, "token_urlsafe", lambda n: next(issued))
     assert store_module._new_token() == "xyz" * 15
+
+
+def test_conflict_backoff_is_jittered_and_capped():
+    from purposecase.store import conflict_backoff
+
+    for attempt, ceiling in ((0, 0.005), (1, 0.01), (3, 0.04), (10, 0.25), (60, 0.25)):
+        pauses = [conflict_backoff(attempt) for _ in range(200)]
+        assert all(0.0 <= p <= ceiling for p in pauses)
+        assert len(set(pauses)) > 150  # random, so collided writers drift apart
+    assert conflict_backoff(-1) <= 0.005
