@@ -312,7 +312,10 @@ class PuzzleBoard(ipw.VBox):
             button = None
             if self.trekker:
                 button = ipw.Button(
-                    description=t("bord.neem_over"), icon="arrow-right", button_style="" if group.adopted else "primary"
+                    description=t("bord.neem_over"),
+                    icon="arrow-right",
+                    button_style="" if group.adopted else "primary",
+                    layout=ipw.Layout(width="auto", flex="0 0 auto"),  # the whole label, also beside a long item
                 )
                 button.add_class("pc-adopt")
                 button.on_click(self._guard(lambda _b, g=group: self._apply(puzzle.adopt_group(g))))
