@@ -572,6 +572,7 @@ def restore_workspace(
 
     Raises:
         UploadError: (code ``schema``) for a dict that does not validate.
+        InvalidInput: for a ``name`` longer than 200 characters (never cut).
         StoreUnavailable: if the database cannot be reached.
     """
     from .workspace import WorkspaceSession
@@ -585,7 +586,8 @@ def restore_workspace(
         if problems:
             raise UploadError("schema", problems=problems)
     store = store or open_store()
-    workspace, token = store.create_workspace((name or backup.workspace.name).strip()[:200] or backup.workspace.name)
+    # a name the user typed is never cut: the store refuses one that is too long (InvalidInput)
+    workspace, token = store.create_workspace(name.strip() if name and name.strip() else backup.workspace.name)
     id_map: dict[str, str] = {}
     new_partners: list[tuple[Partner, str, bool]] = []
     for p in backup.partners:
@@ -622,7 +624,7 @@ def import_as_new_workspace(upload: Upload, *, store: Store | None = None, name:
     from .workspace import WorkspaceSession
 
     store = store or open_store()
-    workspace, token = store.create_workspace((name or upload.title()).strip()[:200] or upload.title())
+    workspace, token = store.create_workspace(name.strip() if name and name.strip() else upload.title())
     session = WorkspaceSession(store, store.resolve(token))
     session.import_as_shared_case(upload.as_shared_case(), note=import_note(upload.filename))
     return Restored(session, token)

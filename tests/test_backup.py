@@ -323,3 +323,26 @@ def test_yaml_is_read_safely():
     with pytest.raises(UploadError):
         read_upload(b"!!python/object/apply:os.system ['echo hi']\n", "x.yaml")
     assert yaml.safe_load(backup_bytes({"a": "2026-11-30", "b": "yes"}, "yaml")) == {"a": "2026-11-30", "b": "yes"}
+
+
+def test_a_typed_workspace_name_is_never_cut(workspace):
+    from purposecase.store import InvalidInput
+
+    store, trekker, _, _ = workspace
+
+    from sqlalchemy import text
+
+    def count():
+        with store.engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM workspaces")).scalar()
+
+    upload = read_upload(json.dumps(trekker.backup()).encode(), "back-up.json")
+    before = count()
+    with pytest.raises(InvalidInput):
+        import_as_new_workspace(upload, store=store, name="x" * 201)
+    case_upload = read_upload(list_cases()[0].to_yaml().encode(), "case.yaml")
+    with pytest.raises(InvalidInput):
+        import_as_new_workspace(case_upload, store=store, name="y" * 201)
+    assert count() == before  # nothing created
+    restored = import_as_new_workspace(upload, store=store, name="  " + "z" * 200 + " ")
+    assert restored.session.workspace().name == "z" * 200
