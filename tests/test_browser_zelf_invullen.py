@@ -42,6 +42,13 @@ def test_trekker_starts_and_invites_in_the_browser(browser, voila_server, artifa
     page.locator(".pc-new-links .pc-link", has_text="Ans de Vries").wait_for()
     page.screenshot(path=str(artifacts / "zelf-invullen-trekker.png"), full_page=True)
     partner_link = page.locator(".pc-new-links .pc-link input").first.input_value()
+    # the new trekker link is in the address bar: a reload (or a bookmark) keeps the workspace
+    token = trekker_link.split("sleutel=", 1)[1].split("&", 1)[0]
+    page.wait_for_function(f"window.location.search.includes('sleutel={token}')")
+    page.reload()
+    page.locator(".pc-overview").wait_for()
+    assert "Techniekpact Westfriesland" in page.locator(".pc-navbar").inner_text()
+    assert page.locator(".pc-start-button").count() == 0
     context.close()
 
     context, page, _ = new_page(browser)

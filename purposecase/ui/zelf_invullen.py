@@ -12,6 +12,7 @@ What the page shows depends on the secret link (``?sleutel=``):
 from __future__ import annotations
 
 import threading
+from urllib.parse import urlencode
 
 import ipywidgets as ipw
 
@@ -367,8 +368,9 @@ class OverviewPanel(ipw.VBox):
         t = self.t
         token = self.session.new_trekker_link()
         self._add_link(t("links.trekker"), chapter_url(NOTEBOOK, token, t.lang), note=t("links.trekker_nieuw"))
-        # the old link no longer works: the chapter links of this page carry the new one
+        # the old link no longer works: the chapter links and the address of this page carry the new one
         self.chapter.nav.set_session(self.session, sleutel=token)
+        self.chapter.set_address(token)
 
 
 class ZelfInvullenChapter(ipw.VBox):
@@ -393,7 +395,9 @@ class ZelfInvullenChapter(ipw.VBox):
         self.workspace_line = ipw.HTML()
         self.body: ipw.Widget = ipw.VBox()
         self.nav = NavBar(self.context, NOTEBOOK, t=t, lookup=False)
-        self.children = [style_widget(), self.nav, self.header, self.status, self.body]
+        # a new secret link goes into the browser's address bar (werkboek.js), so a reload keeps it
+        self.address = ipw.HTML(layout=ipw.Layout(display="none"))
+        self.children = [style_widget(), self.nav, self.header, self.status, self.address, self.body]  # body last
         try:
             self._open()
         except Exception:  # noqa: BLE001 - never a traceback on the page
@@ -417,11 +421,18 @@ class ZelfInvullenChapter(ipw.VBox):
             return
         self.show_session(session)
 
+    def set_address(self, token: str) -> None:
+        """Put ``?sleutel=token`` (and the language) in the page's address, so a reload keeps the workspace."""
+        query = urlencode({"sleutel": token, **({"taal": "en"} if self.t.lang == "en" else {})})
+        self.address.value = f'<span class="pc-address" data-query="{esc(query)}"></span>'
+
     def show_session(self, session: WorkspaceSession, new_trekker_token: str | None = None) -> None:
         """Show the panel for ``session``'s role (after opening a link or starting a workspace)."""
         t = self.t
         self.session = session
         self.nav.set_session(session, sleutel=new_trekker_token)
+        if new_trekker_token:
+            self.set_address(new_trekker_token)
         workspace = session.workspace()
         role = t(f"rol.{session.role}")
         me = session.me()

@@ -95,6 +95,24 @@
     })();
   }
 
+  /* A page that just made a new secret link (a workspace started in step 1-2, a new trekker link)
+   * puts it in the address bar, so a reload or a bookmark keeps the workspace: the kernel renders
+   * <span class="pc-address" data-query="sleutel=…">. Only the query string changes (same page). */
+  function followAddress(root) {
+    var nodes = (root.querySelectorAll ? root : document).querySelectorAll(".pc-address[data-query]");
+    for (var k = 0; k < nodes.length; k++) {
+      var query = nodes[k].getAttribute("data-query") || "";
+      if (/^[A-Za-z0-9_=&%.-]*$/.test(query) && window.location.search !== "?" + query) {
+        window.history.replaceState(window.history.state, "", window.location.pathname + "?" + query);
+      }
+    }
+  }
+  new MutationObserver(function (records) {
+    for (var k = 0; k < records.length; k++) {
+      if (records[k].addedNodes.length) { followAddress(document); return; }
+    }
+  }).observe(document.documentElement, { childList: true, subtree: true });
+
   document.addEventListener("DOMContentLoaded", function () {
     watchKernel();
     window.pcLocalise(document);
