@@ -74,6 +74,7 @@ def test_adopt_merge_agree_and_the_canvas(workspace):
     assert [r.item_id for r in board.rows] and board.loaded.base == 1
     assert "Ans, Bas" in text_of(board.rows[0].children[1].value)  # origin kept
     assert board.groups[0][0].adopted
+    assert board.groups[0][1].disabled  # adopting again would only add the same item twice
     board.piece_buttons.value = "intenties"
     for _, button in board.groups:
         button.click()

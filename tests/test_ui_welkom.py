@@ -46,7 +46,7 @@ def test_progress_and_links_with_a_valid_link(db):
     assert [p.state for p in page.progress] == ["klaar", "niet_begonnen", "niet_begonnen", "niet_begonnen",
                                                 "niet_begonnen"]
     assert "De vijf stappen van Zorgpact Zuid" in text_of(page.steps_title.value)
-    assert "1 partner(s) uitgenodigd" in text_of(page.steps.value)
+    assert "Partners uitgenodigd: 1" in text_of(page.steps.value)
     assert "0 van 1 concept(en) gedeeld" in text_of(page.steps.value)
     for href in re.findall(r'href="([^"]+)"', page.steps.value + page.toc.value + page.nav.value):
         assert f"sleutel={token}" in html.unescape(href)

@@ -316,6 +316,9 @@ class PuzzleBoard(ipw.VBox):
                     icon="arrow-right",
                     button_style="" if group.adopted else "primary",
                     layout=ipw.Layout(width="auto", flex="0 0 auto"),  # the whole label, also beside a long item
+                    # once adopted, a second click would only add the same item again
+                    disabled=group.adopted,
+                    tooltip=t("bord.al_overgenomen") if group.adopted else "",
                 )
                 button.add_class("pc-adopt")
                 button.on_click(self._guard(lambda _b, g=group: self._apply(puzzle.adopt_group(g))))
