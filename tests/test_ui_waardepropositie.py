@@ -78,6 +78,7 @@ def test_deleting_a_pain_drops_its_links_visibly(workspace):
     add(panel, "pijnen", "Eenzaamheid")
     add(panel, "pijnverzachters", "Wandelgroep")
     reliever = panel.rows["pijnverzachters"][0]
+    assert len(reliever.links.options) == 1 and reliever.links.rows >= 2  # a list, not a closed "0 selected" box
     reliever.links.value = (reliever.links.options[0][1],)
     panel.rows["pijnen"][0].remove.click()
     notice = text_of(panel.notice.value)

@@ -302,7 +302,7 @@ class ItemRow(ipw.VBox):
                         options=[(_short(x.text), x.id) for x in targets],
                         value=tuple(x.id for x in linked),
                         description=t(LINK_LABELS[section]),
-                        rows=min(4, len(targets)),
+                        rows=max(2, min(4, len(targets))),  # size=1 would be a closed "0 selected" box
                         style={"description_width": "initial"},
                         layout=ipw.Layout(width="98%"),
                     )
