@@ -246,3 +246,23 @@ def test_every_role_exports_the_shared_case_as_chapter_08_does(workspace):
 
 def test_without_a_link_there_is_no_export(workspace):
     assert page("").export_button is None
+
+
+def test_the_viewer_is_not_asked_to_react(workspace):
+    import ipywidgets as ipw
+
+    ttoken, tokens = workspace
+    from purposecase.workspace import open_workspace
+
+    viewer_token = open_workspace(ttoken).new_viewer_link()
+
+    def texts(widget):
+        if isinstance(widget, ipw.HTML):
+            yield text_of(widget.value)
+        for child in getattr(widget, "children", ()):
+            yield from texts(child)
+
+    viewer = " ".join(texts(page(viewer_token)))
+    partner = " ".join(texts(page(tokens["Ans"])))
+    assert "Je kijkt mee" in viewer and "Reageer op items" not in viewer
+    assert "Reageer op items" in partner

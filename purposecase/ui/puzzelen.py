@@ -583,5 +583,9 @@ class SamenPuzzelenChapter(ipw.VBox):
             [ipw.HTML(subtitle_html(t("puzzel.export_titel"), t("puzzel.export_uitleg"))), self.export_button]
         )
         export_box.add_class("pc-puzzle-export")
-        note = "" if session.role == "trekker" else message_html(t("puzzel.alleen_lezen"), "info")
+        note = (
+            ""
+            if session.role == "trekker"
+            else message_html(t("puzzel.alleen_lezen" if session.role == "partner" else "puzzel.meekijken"), "info")
+        )
         return ipw.VBox([ipw.HTML(note), self.board, export_box]) if note else ipw.VBox([self.board, export_box])
