@@ -146,6 +146,14 @@ def test_file_names_are_safe():
     assert f.filename == f"{CASES[0].slug}-2026-11-30.xlsx" and f.media_type == MEDIA_TYPES["xlsx"]
     with pytest.raises(ValueError):
         export_bytes(bundle_for_case(CASES[0]), "docx")
+    # long names are cut between words, and a draft's file keeps the partner's whole name
+    assert slugify("Samenwerking voor de energietransitie in Noord", max_length=30) == "samenwerking-voor-de"
+    assert slugify("x" * 80, max_length=30) == "x" * 30
+    long_name = "Het grote regionale pact voor Ëilanden – café naïef € en nog veel meer woorden"
+    draft_bundle = bundle_for_case(CASES[0].model_copy(update={"slug": "concept", "title": long_name}), when=WHEN,
+                                   label="Concept van Anouk de Vries")
+    name = export_file(draft_bundle, "md").filename
+    assert name.endswith("-concept-van-anouk-de-vries-2026-11-30.md") and name.startswith("het-grote-regionale-pact")
 
 
 # --------------------------------------------------------- hostile and big input

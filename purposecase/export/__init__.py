@@ -116,15 +116,15 @@ def export_bytes(bundle: ExportBundle, fmt: str) -> bytes:
     return text.case_yaml(bundle)
 
 
-def file_name(stem: str, fmt: str, when: object = None) -> str:
-    """Return a safe download name: slugified ``stem``, the date when given, the format's extension.
+def file_name(stem: str, fmt: str, when: object = None, max_length: int = 60) -> str:
+    """Return a safe download name: slugified ``stem`` (at most ``max_length``), the date when given, the extension.
 
     Example: ``file_name("Entree in Beweging", "pdf", date(2026, 11, 30))`` →
     ``"entree-in-beweging-2026-11-30.pdf"``.
     """
     fmt = check_format(fmt)
     date_part = f"-{when.isoformat()}" if hasattr(when, "isoformat") else ""
-    return f"{slugify(stem)}{date_part}.{fmt}"
+    return f"{slugify(stem, max_length=max_length)}{date_part}.{fmt}"
 
 
 def export_file(bundle: ExportBundle, fmt: str) -> ExportFile:
@@ -139,5 +139,8 @@ def export_file(bundle: ExportBundle, fmt: str) -> ExportFile:
     """
     fmt = check_format(fmt)
     draft = bundle.label and bundle.case.slug == "concept"
-    stem = f"{bundle.case.title} {bundle.label}" if draft else bundle.case.title
-    return ExportFile(export_bytes(bundle, fmt), file_name(stem, fmt, bundle.date), MEDIA_TYPES[fmt])
+    if draft:  # a long workspace name is shortened, the partner's name never: "…-concept-van-anouk-de-vries-…"
+        stem, longest = f"{slugify(bundle.case.title, max_length=50)} {bundle.label}", 120
+    else:
+        stem, longest = bundle.case.title, 60
+    return ExportFile(export_bytes(bundle, fmt), file_name(stem, fmt, bundle.date, longest), MEDIA_TYPES[fmt])

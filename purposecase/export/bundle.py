@@ -172,11 +172,15 @@ def slugify(text: str, fallback: str = "purpose-case", max_length: int = 60) -> 
     """Return a safe file-name stem: ASCII letters, digits and hyphens, e.g. ``"continuiteit-van-zorg"``.
 
     Accents are dropped (``ĳ`` → ``ij``, ``ë`` → ``e``); anything else becomes a
-    hyphen; the result is at most ``max_length`` characters, never empty.
+    hyphen; the result is at most ``max_length`` characters, cut between words
+    where it can be, never empty.
     """
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    stem = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:max_length].strip("-")
-    return stem or fallback
+    stem = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+    if len(stem) > max_length:
+        cut = stem[: max_length + 1]
+        stem = cut.rsplit("-", 1)[0] if "-" in cut.strip("-") else stem[:max_length]
+    return stem.strip("-") or fallback
 
 
 def bundle_for_case(case: PurposeCase, *, lang: str = "nl", label: str = "", when: date | None = None) -> ExportBundle:
