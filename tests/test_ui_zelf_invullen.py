@@ -390,3 +390,26 @@ def test_a_new_trekker_link_moves_the_chapter_links_along():
     assert f"sleutel={new}" in chapter.nav.value and f"sleutel={old}" not in chapter.nav.value
     assert isinstance(open_page(new).body, OverviewPanel)
     assert "ingetrokken" in text_of(open_page(old).status.value)
+
+
+def test_one_too_long_item_does_not_hold_back_the_rest():
+    """Found by a fresh tester: nine items and one of 2,100 characters, page closed: all ten were gone."""
+    chapter, _ = start()
+    token = add_partner(chapter, "Ans")
+    editor = open_page(token).body
+    for n in range(3):
+        type_item(editor, "impact", f"Impact {n}")
+    type_item(editor, "intenties", "y" * 2100)
+    type_item(editor, "inbreng", "Twee docenten")
+    assert not editor.save_now()  # not everything is stored …
+    assert "de rest van je concept wel" in text_of(editor.status.value)
+    saved = open_page(token).body.model.to_draft()  # … but a reload shows the rest
+    assert [i.text for i in saved.items("impact")] == ["Impact 0", "Impact 1", "Impact 2"]
+    assert [i.text for i in saved.items("inbreng")] == ["Twee docenten"] and saved.items("intenties") == []
+    assert editor.model.dirty and editor.model.items["intenties"][0]["text"] == "y" * 2100  # on screen, never cut
+    base = editor.model.base
+    assert not editor.save_now() and editor.model.base == base  # nothing new: no empty revisions
+    editor.piece_buttons.value = "intenties"
+    editor.rows[0].text.value = "y" * 2000
+    assert editor.save_now() and not editor.model.dirty
+    assert open_page(token).body.model.to_draft().items("intenties")[0].text == "y" * 2000

@@ -115,16 +115,25 @@ class DraftModel(tl.HasTraits):
             if len(row["text"].strip()) > MAX_ITEM_LENGTH
         ]
 
-    def to_draft(self) -> PartnerDraft:
+    def to_draft(self, *, without_too_long: bool = False) -> PartnerDraft:
         """Return the working copy as a record; rows with empty text are left out.
 
+        Args:
+            without_too_long: leave out items over :data:`MAX_ITEM_LENGTH` instead of refusing
+                (what autosave keeps of a draft while one item is too long; the item stays on screen).
+
         Raises:
-            ValueError: if an item is longer than :data:`MAX_ITEM_LENGTH` (see :meth:`problems`).
+            ValueError: if an item is longer than :data:`MAX_ITEM_LENGTH` (see :meth:`problems`) and
+                ``without_too_long`` is false.
         """
-        if self.problems():
+        if self.problems() and not without_too_long:
             raise ValueError("item too long")
         pieces = {
-            k: [Item(text=row["text"], kind=row["kind"]) for row in self.items[k] if row["text"].strip()]
+            k: [
+                Item(text=row["text"], kind=row["kind"])
+                for row in self.items[k]
+                if row["text"].strip() and len(row["text"].strip()) <= MAX_ITEM_LENGTH
+            ]
             for k in PIECE_KEYS
         }
         return PartnerDraft(pieces=pieces)
@@ -194,6 +203,7 @@ class DraftEditor(ipw.VBox):
         self.status = StatusLine()
         self._lock = threading.RLock()
         self._timer: threading.Timer | None = None
+        self._last_saved: PartnerDraft | None = None  # what the last save of this page stored
         self._retry = 0
         self._theirs = None  # the other version while a conflict is open
         me = session.me()
@@ -201,6 +211,7 @@ class DraftEditor(ipw.VBox):
         loaded = session.my_draft()
         self.document = loaded.document
         self.model = DraftModel(loaded.draft, loaded.base, loaded.document.state == SHARED)
+        self._last_saved = loaded.draft
         self._inspiration = self._inspiration_case()
         self._build()
 
@@ -420,8 +431,9 @@ class DraftEditor(ipw.VBox):
         """Save the working copy if it changed; return whether the store now holds it.
 
         A conflict opens the conflict panel; an unavailable database keeps the
-        text and schedules a retry; an item that is too long is reported and
-        nothing is saved (nothing is cut off).
+        text and schedules a retry. An item that is too long is reported and
+        never cut off: it stays on screen, unsaved, while the rest of the draft is
+        saved, so closing the page loses at most that item (and ``False`` is returned).
         """
         t = self.t
         with self._lock:
@@ -432,14 +444,15 @@ class DraftEditor(ipw.VBox):
             if not self.model.dirty:
                 return True
             problems = self.model.problems()
+            draft = self.model.to_draft(without_too_long=True)
             if problems:
                 key, n, length = problems[0]
                 self.status.show(
                     t("opslaan.te_lang", stuk=get_piece(key).name(t.lang), n=n, lengte=length, max=MAX_ITEM_LENGTH),
                     "error",
                 )
-                return False
-            draft = self.model.to_draft()
+                if draft == self._last_saved:
+                    return False
             try:
                 revision = self.session.save_my_draft(draft, base=self.model.base)
             except ConflictError as exc:
@@ -453,6 +466,10 @@ class DraftEditor(ipw.VBox):
                 return False
             self._retry = 0
             self.model.base = revision.number
+            self._last_saved = draft
+            if problems:  # the rest is saved; the too-long item is still only on screen
+                self._render_save_state()
+                return False
             self.model.dirty = False
             self.status.clear()
             self._render_save_state()
@@ -483,7 +500,7 @@ class DraftEditor(ipw.VBox):
         self._theirs = exc.theirs
         theirs = PartnerDraft.from_content(exc.theirs.content)
         when = format_time(exc.theirs.created_at)
-        mine_html = canvas_html(self.model.to_draft().as_case(t("conflict.jouw_versie")), t)
+        mine_html = canvas_html(self.model.to_draft(without_too_long=True).as_case(t("conflict.jouw_versie")), t)
         theirs_html = canvas_html(theirs.as_case(t("conflict.andere_versie")), t)
         self.conflict_text.value = (
             f'<div class="pc-msg pc-msg-warning" role="alert">'
@@ -503,6 +520,7 @@ class DraftEditor(ipw.VBox):
         theirs = self._theirs
         self._close_conflict()
         self.model.load(draft, theirs.number)
+        self._last_saved = draft if note is None else None  # theirs is what the store holds
         if note is None:
             self._render_piece()
             self._refresh_canvas()
@@ -569,6 +587,7 @@ class DraftEditor(ipw.VBox):
             self._open_conflict(exc)
             return
         self.model.load(PartnerDraft.from_content(revision.content), revision.number)
+        self._last_saved = self.model.to_draft(without_too_long=True)
         self._render_piece()
         self._refresh_canvas()
         self._render_save_state()
