@@ -11,7 +11,7 @@ import psutil
 import pytest
 
 from purposecase.store import open_store
-from purposecase.workspace import create_workspace
+from purposecase.workspace import create_workspace, open_workspace
 
 
 def _save_forever(url: str, doc_id: int, ready) -> None:
@@ -137,3 +137,34 @@ def test_kernels_and_memory_return_to_baseline_after_50_pages(browser, voila_ser
     print(f"kernels of ours alive at most {peak} at once; server RSS growth after 50 pages: {growth_mb:.1f} MB")
     assert peak <= 3
     assert growth_mb < 40, f"the server grew {growth_mb:.1f} MB over 50 pages"
+
+
+def test_a_reload_right_after_typing_keeps_the_text(browser, voila_server):
+    """Found by a fresh tester: typing and reloading within a second lost the text (autosave waits 3 s).
+
+    Voilà shuts the page's kernel down gracefully when the page goes; the draft editor saves then.
+    """
+    store = open_store(f"sqlite:///{voila_server.home / 'werkboek.sqlite3'}")
+    trekker, _ = create_workspace("Snel herladen", store=store)
+    _, token = trekker.add_partner("Ans", "ROC")
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    page.goto(voila_server.url("04_zelf_invullen.ipynb", f"sleutel={token}"))
+    page.locator(".pc-add-item").click()
+    box = page.locator(".pc-item-text textarea").first
+    box.fill("Getypt en meteen herladen")
+    page.locator(".pc-save-state .pc-state-unsaved").wait_for()  # the kernel has the text, autosave not yet
+    page.reload()
+    page.locator(".pc-draft-editor").wait_for()
+    deadline = time.monotonic() + 20
+    texts: list[str] = []
+    while time.monotonic() < deadline:
+        texts = [i.text for i in open_workspace(token, store=store).my_draft().draft.items("impact")]
+        if texts:
+            break
+        time.sleep(0.2)
+    assert texts == ["Getypt en meteen herladen"]
+    page.reload()
+    assert page.locator(".pc-item-text textarea").first.input_value() == "Getypt en meteen herladen"
+    context.close()

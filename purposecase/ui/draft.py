@@ -15,7 +15,10 @@ retries.
 
 from __future__ import annotations
 
+import atexit
+import logging
 import threading
+import weakref
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -212,6 +215,10 @@ class DraftEditor(ipw.VBox):
         self.document = loaded.document
         self.model = DraftModel(loaded.draft, loaded.base, loaded.document.state == SHARED)
         self._last_saved = loaded.draft
+        # Voilà shuts the kernel down when the page closes (a graceful shutdown_request, so atexit runs):
+        # what the partner typed in the last seconds, before autosave's pause ended, is saved then.
+        method = weakref.WeakMethod(self.save_at_exit)
+        atexit.register(lambda: (editor_save := method()) is not None and editor_save())
         self._inspiration = self._inspiration_case()
         self._build()
 
@@ -426,6 +433,14 @@ class DraftEditor(ipw.VBox):
             self.save_now(auto=True)
         except Exception as exc:  # noqa: BLE001 - a background save must never surface a traceback
             self.status.show(self.t(error_key(exc)), "error")
+
+    def save_at_exit(self) -> None:
+        """Save unsaved typing when the kernel ends (the page was closed or reloaded); never raises."""
+        try:
+            if self.model.dirty and self._theirs is None:
+                self.save_now()
+        except Exception:  # noqa: BLE001 - the process is ending; log and go
+            logging.getLogger("purposecase.ui").exception("saving the draft at the end failed")
 
     def save_now(self, auto: bool = False) -> bool:
         """Save the working copy if it changed; return whether the store now holds it.
