@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import sys
 import threading
 import weakref
 from datetime import datetime
@@ -70,6 +71,13 @@ def combine(mine: PartnerDraft, theirs: PartnerDraft) -> PartnerDraft:
         seen = {key(i) for i in theirs.items(k)}
         pieces[k] = list(theirs.items(k)) + [i for i in mine.items(k) if key(i) not in seen]
     return PartnerDraft(pieces=pieces)
+
+
+def _in_kernel() -> bool:
+    """Return whether this runs in a Jupyter kernel (Voilà's, or a notebook's)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(shell, "kernel", None) is not None
 
 
 class DraftModel(tl.HasTraits):
@@ -217,8 +225,9 @@ class DraftEditor(ipw.VBox):
         self._last_saved = loaded.draft
         # Voilà shuts the kernel down when the page closes (a graceful shutdown_request, so atexit runs):
         # what the partner typed in the last seconds, before autosave's pause ended, is saved then.
-        method = weakref.WeakMethod(self.save_at_exit)
-        atexit.register(lambda: (editor_save := method()) is not None and editor_save())
+        if _in_kernel():  # not in plain Python (tests, scripts): there nobody closes a page
+            method = weakref.WeakMethod(self.save_at_exit)
+            atexit.register(lambda: (editor_save := method()) is not None and editor_save())
         self._inspiration = self._inspiration_case()
         self._build()
 
