@@ -69,17 +69,22 @@ def _newest_kernel(server):
     return max(kernels, key=lambda p: p.create_time()) if kernels else None
 
 
-@pytest.mark.browser
-def test_a_killed_kernel_loses_at_most_the_last_seconds(browser, voila_server, artifacts):
+def _partner_with_a_new_item(browser, voila_server, workspace_name: str):
+    """Open step 1-2 as partner Ans of a new workspace and add an item; return (store, token, context, page, box)."""
     store = open_store(f"sqlite:///{voila_server.home / 'werkboek.sqlite3'}")
-    trekker, _ = create_workspace("Stroomstoring", store=store)
+    trekker, _ = create_workspace(workspace_name, store=store)
     _, token = trekker.add_partner("Ans", "ROC")
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.set_default_timeout(90_000)
     page.goto(voila_server.url("04_zelf_invullen.ipynb", f"sleutel={token}"))
     page.locator(".pc-add-item").click()
-    box = page.locator(".pc-item-text textarea").first
+    return store, token, context, page, page.locator(".pc-item-text textarea").first
+
+
+@pytest.mark.browser
+def test_a_killed_kernel_loses_at_most_the_last_seconds(browser, voila_server, artifacts):
+    store, token, context, page, box = _partner_with_a_new_item(browser, voila_server, "Stroomstoring")
     box.fill("Eerste zin, al bewaard.")
     page.locator(".pc-save-state", has_text="Alles opgeslagen").wait_for(timeout=30_000)
     box.press("End")
@@ -139,20 +144,13 @@ def test_kernels_and_memory_return_to_baseline_after_50_pages(browser, voila_ser
     assert growth_mb < 40, f"the server grew {growth_mb:.1f} MB over 50 pages"
 
 
+@pytest.mark.browser
 def test_a_reload_right_after_typing_keeps_the_text(browser, voila_server):
     """Found by a fresh tester: typing and reloading within a second lost the text (autosave waits 3 s).
 
     Voilà shuts the page's kernel down gracefully when the page goes; the draft editor saves then.
     """
-    store = open_store(f"sqlite:///{voila_server.home / 'werkboek.sqlite3'}")
-    trekker, _ = create_workspace("Snel herladen", store=store)
-    _, token = trekker.add_partner("Ans", "ROC")
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    page.goto(voila_server.url("04_zelf_invullen.ipynb", f"sleutel={token}"))
-    page.locator(".pc-add-item").click()
-    box = page.locator(".pc-item-text textarea").first
+    store, token, context, page, box = _partner_with_a_new_item(browser, voila_server, "Snel herladen")
     box.fill("Getypt en meteen herladen")
     page.locator(".pc-save-state .pc-state-unsaved").wait_for()  # the kernel has the text, autosave not yet
     page.reload()
