@@ -16,13 +16,19 @@ session that may not read it (the trekker, a viewer) is listed with its state
 and ``withheld: true`` but without revisions (DESIGN.md §4: the trekker never
 sees a private draft).
 
+**Validation**: every document's kind must be registered
+(:data:`purposecase.workspace.REGISTRY`) and every revision's content must fit
+that kind's record; a file may hold at most :data:`MAX_PARTNERS` partners,
+:data:`MAX_DOCUMENTS` documents and :data:`MAX_REVISIONS` revisions. A problem
+names the document (its number and kind), the revision and the field.
+
 **Restore** (:func:`restore_workspace`) creates a NEW workspace with new ids
-and new secret links: the same partners (removed ones removed again), the
-same documents with the same states and, revision by revision, the same
-contents, authors and notes. Partner ids inside contents and authors are
-mapped to the new ids (an exact string equal to an old partner id becomes the
-new id, in values and keys); timestamps are the restore's own (the store
-appends revisions now; the file keeps the original times).
+and new secret links, in one store transaction (all or nothing): the same
+partners (removed ones removed again), the same documents with the same states
+and, revision by revision, the same contents, authors, notes and times. Partner
+ids inside contents and authors are mapped to the new ids (an exact string equal
+to an old partner id becomes the new id, in values and keys); the new
+workspace's creation time is the moment of the import.
 
 **Uploads** (:func:`read_upload`): an explicit size limit
 (:data:`MAX_UPLOAD_BYTES`), binary and empty files refused, YAML parsed
@@ -36,23 +42,25 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, ValidationError
 
 from .model import CaseFileError, PartnerDraft, Problem, PurposeCase, Record, SharedCase, SharedItem
 from .pieces import PIECE_KEYS
-from .store import MAX_CONTENT_BYTES, Document, Partner, Store, open_store
+from .workspace import MAX_CONTENT_BYTES, REGISTRY, Restored
+from .workspace.transfer import BACKUP_VERSION, create_from_backup, dump_workspace
 
 if TYPE_CHECKING:  # pragma: no cover
     from .messages import Translator
-    from .workspace import WorkspaceSession
+    from .workspace import Store, WorkspaceSession
 
-BACKUP_VERSION = 1
-"""Schema version written into every backup (``purposecase_backup``)."""
+__all__ = [
+    "BACKUP_VERSION", "MAX_DOCUMENTS", "MAX_PARTNERS", "MAX_REVISIONS", "MAX_UPLOAD_BYTES", "Backup", "Restored",
+    "Upload", "UploadError", "backup_bytes", "backup_workspace", "import_as_new_workspace", "import_note",
+    "read_upload", "remap_ids", "restore_workspace", "shared_case_from",
+]
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 """Largest file accepted for import: 10 MiB. ``purposecase.cli.WEBSOCKET_MAX_BYTES`` (Voilà's
@@ -64,16 +72,20 @@ MAX_DEPTH = 64
 MAX_NODES = 2_000_000
 """Most values an uploaded file may expand to (YAML aliases counted at every use)."""
 
+MAX_PARTNERS = 200
+"""Most partners a backup may hold (a collaboration of the publication has a handful)."""
+
+MAX_DOCUMENTS = 2_000
+"""Most documents a backup may hold (per partner a draft and three reaction documents, plus four)."""
+
+MAX_REVISIONS = 50_000
+"""Most revisions a backup may hold, all documents together (autosave makes many)."""
+
 UPLOAD_CODES = (
     "leeg", "te_groot", "binair", "kapot", "te_complex", "onbekend", "schema", "versie", "backup_als_concept",
+    "te_veel",
 )
 """Stable codes of :class:`UploadError` (the UI translates each)."""
-
-KNOWN_CONTENT: dict[str, Callable[..., Any]] = {
-    "draft": PartnerDraft.from_content,
-    "shared_case": SharedCase.from_content,
-}
-"""Document kinds whose content is validated against its model on import; others need only be objects."""
 
 
 class UploadError(ValueError):
@@ -85,7 +97,8 @@ class UploadError(ValueError):
         syntax: ``"JSON"`` or ``"YAML"`` for code ``kapot``.
         line: 1-based line of a syntax error, if known.
         column: 1-based column of a syntax error, if known.
-        found: the newer schema version found (code ``versie``).
+        found: the newer schema version found (code ``versie``), or for ``te_veel``
+            ``(what, count, limit)`` with what ``"partners"``, ``"documenten"`` or ``"revisies"``.
     """
 
     def __init__(
@@ -119,6 +132,13 @@ class UploadError(ValueError):
             return [t("delen.fout.backup_als_concept", bestand=name)]
         if self.code == "onbekend":
             return [t("delen.fout.onbekend", bestand=name)]
+        if self.code == "te_veel":
+            what, count, limit = self.found  # type: ignore[misc]
+            words = {
+                "partners": t("delen.fout.te_veel.partners"), "documenten": t("delen.fout.te_veel.documenten"),
+                "revisies": t("delen.fout.te_veel.revisies"),
+            }
+            return [t("delen.fout.te_veel", bestand=name, wat=words[what], n=count, max=limit)]
         lines = [t("delen.fout.schema", bestand=name, n=len(self.problems))]
         for p in self.problems[:20]:
             problem = t("fout.code." + p.code) if t.has("fout.code." + p.code) else t("fout.code.invalid")
@@ -212,22 +232,29 @@ class Backup(Record):
                     out.append(Problem(f"{where}.revisions", "invalid", "revisions must be numbered 1, 2, 3 …"))
                 if numbers[-1] != doc.head:
                     out.append(Problem(f"{where}.head", "invalid", "head must be the last revision's number"))
+            kind = REGISTRY.get(doc.kind)
+            if kind is None:
+                out.append(Problem(f"{where}.kind", "invalid", f"unknown document kind {doc.kind!r}"))
+                continue
+            if kind.per_partner != (doc.partner is not None):
+                owner = "belongs to a partner" if kind.per_partner else "has no partner"
+                detail = f"a {doc.kind!r} document {owner}"
+                out.append(Problem(f"{where}.partner", "invalid", detail))
             for r, rev in enumerate(doc.revisions):
-                rwhere = f"{where}.revisions.{r}.content"
+                rwhere = f"{where} ({doc.kind}).revisions.{r}.content"
                 try:
-                    size = len(json.dumps(rev.content, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+                    size = len(
+                        json.dumps(rev.content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+                    )
                 except (TypeError, ValueError):
-                    out.append(Problem(rwhere, "wrong_type", "content is not JSON"))
+                    out.append(Problem(rwhere, "wrong_type", "content is not JSON (NaN and infinity are not)"))
                     continue
                 if size > MAX_CONTENT_BYTES:
                     detail = f"content is {size} bytes; the limit is {MAX_CONTENT_BYTES}"
                     out.append(Problem(rwhere, "too_long", detail))
-                check = KNOWN_CONTENT.get(doc.kind)
-                if check is not None:
-                    try:
-                        check(rev.content, source=rwhere)
-                    except CaseFileError as exc:
-                        out += [Problem(f"{rwhere}.{p.field}".rstrip("."), p.code, p.detail) for p in exc.problems]
+                    continue
+                for p in kind.problems(rev.content, source=rwhere):
+                    out.append(Problem(f"{rwhere}.{p.field}".rstrip("."), p.code, p.detail))
         return out
 
 
@@ -424,14 +451,7 @@ def read_upload(data: bytes | bytearray | memoryview, filename: str = "") -> Upl
         version = parsed["purposecase_backup"]
         if isinstance(version, int) and not isinstance(version, bool) and version > BACKUP_VERSION:
             raise UploadError("versie", f"backup version {version}", found=version)
-        try:
-            backup = Backup.model_validate(parsed)
-        except ValidationError as exc:
-            raise UploadError("schema", problems=CaseFileError.from_validation(source, exc).problems) from None
-        problems = backup.problems()
-        if problems:
-            raise UploadError("schema", problems=problems)
-        return Upload("backup", filename, backup=backup)
+        return Upload("backup", filename, backup=validate_backup(parsed, source))
     if "pieces" not in parsed:
         raise UploadError("onbekend", "neither a case, a draft nor a workspace backup")
     try:
@@ -455,63 +475,64 @@ def shared_case_from(pieces: dict[str, list]) -> SharedCase:
 
 
 # ----------------------------------------------------------------- backup
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
+def _check_counts(data: dict[str, Any]) -> None:
+    """Refuse a backup with more partners, documents or revisions than the limits, before validating it."""
+    partners = data.get("partners")
+    documents = data.get("documents")
+    counts = {
+        "partners": (len(partners) if isinstance(partners, list) else 0, MAX_PARTNERS),
+        "documenten": (len(documents) if isinstance(documents, list) else 0, MAX_DOCUMENTS),
+        "revisies": (
+            sum(len(d.get("revisions") or []) for d in documents if isinstance(d, dict))
+            if isinstance(documents, list) else 0,
+            MAX_REVISIONS,
+        ),
+    }
+    for what, (count, limit) in counts.items():
+        if count > limit:
+            raise UploadError("te_veel", f"{count} {what}; the limit is {limit}", found=(what, count, limit))
+
+
+def validate_backup(data: Any, source: str = "backup") -> Backup:
+    """Return a backup dict validated completely: schema, limits, references and every document's content.
+
+    Raises:
+        UploadError: ``te_veel`` (over a limit) or ``schema`` (every problem listed).
+    """
+    if isinstance(data, dict):
+        _check_counts(data)
+    try:
+        backup = Backup.model_validate(data)
+    except ValidationError as exc:
+        raise UploadError("schema", problems=CaseFileError.from_validation(source, exc).problems) from None
+    problems = backup.problems()
+    if problems:
+        raise UploadError("schema", problems=problems)
+    return backup
 
 
 def backup_workspace(
-    store: Store, workspace_id: str, *, history: bool = True, readable: Callable[[Document], bool] | None = None
+    session: WorkspaceSession, *, history: bool = True, include_private: bool = False
 ) -> dict[str, Any]:
     """Return a workspace as a backup dict (JSON types only; see the module docstring).
 
     Args:
-        store: the store.
-        workspace_id: the workspace.
+        session: the session whose link decides what is included (trekker or viewer).
         history: every revision (``True``) or only each document's latest.
-        readable: which documents' revisions may be included; the others are
-            listed with their state and ``withheld: true``. Default: all (a
-            full backup, for whoever has the database itself).
+        include_private: private drafts with their content too (the trekker's link on the
+            machine with the database: ``purposecase export --include-private``).
 
     Raises:
-        NotFound: for an unknown workspace.
+        Forbidden: for a partner, or ``include_private`` without the trekker's link.
     """
-    workspace = store.workspace(workspace_id)
-    partners: list[Partner] = store.list_partners(workspace_id, include_removed=True)
-    documents = []
-    for doc in store.documents(workspace_id):
-        entry: dict[str, Any] = {
-            "kind": doc.kind, "partner": doc.partner_id, "state": doc.state, "head": doc.head, "withheld": False,
-        }
-        if readable is not None and not readable(doc):
-            entry.update(withheld=True, head=0, revisions=[])
-            documents.append(entry)
-            continue
-        numbers = range(1, doc.head + 1) if history else ([doc.head] if doc.head else [])
-        revisions = []
-        for number in numbers:
-            rev = store.revision(doc.id, number)
-            revisions.append(
-                {
-                    "number": rev.number, "parent": rev.parent, "author": rev.author,
-                    "created_at": _iso(rev.created_at), "note": rev.note, "content": rev.content,
-                }
-            )
-        entry["revisions"] = revisions
-        documents.append(entry)
-    return {
-        "purposecase_backup": BACKUP_VERSION,
-        "exported_at": datetime.now(UTC).isoformat(),
-        "history": history,
-        "workspace": {"id": workspace.id, "name": workspace.name, "created_at": _iso(workspace.created_at)},
-        "partners": [
-            {
-                "id": p.id, "name": p.name, "organisation": p.organisation, "role": p.role,
-                "created_at": _iso(p.created_at), "removed_at": _iso(p.removed_at),
-            }
-            for p in partners
-        ],
-        "documents": documents,
-    }
+    from .workspace import Forbidden
+
+    if include_private:
+        session.require("trekker")
+        return dump_workspace(session, history=history, include_private=True)
+    if session.role not in ("trekker", "viewer"):
+        raise Forbidden("a partner's link cannot make a backup of the whole workspace")
+    return session.backup(history=history)
 
 
 def backup_bytes(backup: dict[str, Any], fmt: str) -> bytes:
@@ -540,23 +561,6 @@ def remap_ids(value: Any, mapping: dict[str, str]) -> Any:
     return value
 
 
-@dataclass
-class Restored:
-    """A workspace made by an import, with its new secret links (shown once).
-
-    Attributes:
-        session: the trekker's session of the new workspace.
-        trekker_token: the new trekker link's token.
-        partner_tokens: ``(partner, token)`` for every active partner, in order.
-        id_map: old partner id → new partner id.
-    """
-
-    session: WorkspaceSession
-    trekker_token: str
-    partner_tokens: list[tuple[Partner, str]] = field(default_factory=list)
-    id_map: dict[str, str] = field(default_factory=dict)
-
-
 def restore_workspace(
     backup: Backup | dict[str, Any], *, store: Store | None = None, name: str | None = None
 ) -> Restored:
@@ -575,41 +579,13 @@ def restore_workspace(
         InvalidInput: for a ``name`` longer than 200 characters (never cut).
         StoreUnavailable: if the database cannot be reached.
     """
-    from .workspace import WorkspaceSession
-
     if not isinstance(backup, Backup):
-        try:
-            backup = Backup.model_validate(backup)
-        except ValidationError as exc:
-            raise UploadError("schema", problems=CaseFileError.from_validation("backup", exc).problems) from None
-        problems = backup.problems()
-        if problems:
-            raise UploadError("schema", problems=problems)
-    store = store or open_store()
+        backup = validate_backup(backup)
     # a name the user typed is never cut: the store refuses one that is too long (InvalidInput)
-    workspace, token = store.create_workspace(name.strip() if name and name.strip() else backup.workspace.name)
-    id_map: dict[str, str] = {}
-    new_partners: list[tuple[Partner, str, bool]] = []
-    for p in backup.partners:
-        partner, ptoken = store.add_partner(workspace.id, p.name, p.organisation, p.role)
-        id_map[p.id] = partner.id
-        new_partners.append((partner, ptoken, p.removed_at is not None))
-    for doc in backup.documents:
-        new_doc = store.document(workspace.id, doc.kind, id_map[doc.partner] if doc.partner else None)
-        base = 0
-        for rev in doc.revisions:
-            saved = store.save(
-                new_doc.id, remap_ids(rev.content, id_map), base=base, author=id_map.get(rev.author, rev.author),
-                note=rev.note,
-            )
-            base = saved.number
-        if new_doc.state != doc.state:
-            store.set_state(new_doc.id, doc.state)
-    for partner, _, removed in new_partners:
-        if removed:
-            store.remove_partner(workspace.id, partner.id)
-    session = WorkspaceSession(store, store.resolve(token))
-    return Restored(session, token, [(p, t) for p, t, removed in new_partners if not removed], id_map)
+    return create_from_backup(
+        name.strip() if name and name.strip() else backup.workspace.name, backup.partners, backup.documents,
+        remap_ids, store=store,
+    )
 
 
 def import_as_new_workspace(upload: Upload, *, store: Store | None = None, name: str | None = None) -> Restored:
@@ -621,11 +597,9 @@ def import_as_new_workspace(upload: Upload, *, store: Store | None = None, name:
     """
     if upload.backup is not None:
         return restore_workspace(upload.backup, store=store, name=name)
-    from .workspace import WorkspaceSession
+    from .workspace import create_workspace
 
-    store = store or open_store()
-    workspace, token = store.create_workspace(name.strip() if name and name.strip() else upload.title())
-    session = WorkspaceSession(store, store.resolve(token))
+    session, token = create_workspace(name.strip() if name and name.strip() else upload.title(), store=store)
     session.import_as_shared_case(upload.as_shared_case(), note=import_note(upload.filename))
     return Restored(session, token)
 

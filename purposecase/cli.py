@@ -161,7 +161,7 @@ def _looks_like_token(text: str) -> bool:
 
 def _open_session(token: str):
     """Return the session for ``token`` or ``None`` after saying why not (the token is never printed)."""
-    from .store import AccessError, RevokedToken
+    from .errors import AccessError, RevokedToken
     from .workspace import open_workspace
 
     try:
@@ -193,6 +193,7 @@ def export_command(args: argparse.Namespace) -> int:
         file_name,
         today,
     )
+    from .export.parts import workspace_bundle
     from .messages import Translator
     from .workspace import Forbidden
 
@@ -247,7 +248,7 @@ def export_command(args: argparse.Namespace) -> int:
                         raise Forbidden("only the trekker's link can include private drafts")
                     from .backup import backup_workspace
 
-                    data = backup_workspace(session.store, session.workspace_id, history=not args.no_history)
+                    data = backup_workspace(session, history=not args.no_history, include_private=True)
                 else:
                     data = session.backup(history=not args.no_history)
                 name = session.workspace().name
@@ -260,7 +261,7 @@ def export_command(args: argparse.Namespace) -> int:
                         _say("Die partner bestaat niet in deze werkruimte.")
                         return EXIT_BAD_INPUT
                     partner = match[0].id
-                result = export_file(session.export_bundle(subject, partner_id=partner, lang=t.lang), fmt)
+                result = export_file(workspace_bundle(session, subject, partner_id=partner, lang=t.lang), fmt)
         except Forbidden:
             _say("Met deze link mag je dit niet exporteren.")
             return EXIT_FORBIDDEN
@@ -295,8 +296,8 @@ def import_command(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .backup import MAX_UPLOAD_BYTES, UploadError, import_as_new_workspace, import_note, read_upload
+    from .errors import ConflictError, InvalidInput
     from .messages import Translator
-    from .store import ConflictError, InvalidInput
     from .workspace import Forbidden
 
     t = Translator(args.lang)

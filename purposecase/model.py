@@ -379,6 +379,81 @@ class SharedCase(DocumentContent):
         return PurposeCase(slug=slug, title=title, pieces=pieces, **meta)
 
 
+
+MAX_COMMENT = 500
+"""Longest comment with a reaction, in characters."""
+REACTION_KINDS = ("eens", "akkoord", "vraag")
+"""Every reaction word a document kind may allow (each kind declares its own vocabulary:
+``eens``/``vraag`` on shared items and value propositions, ``akkoord``/``vraag`` on roadmap steps)."""
+TargetId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
+
+
+class Reaction(Record):
+    """One partner's reaction to one item, proposition or step.
+
+    Attributes:
+        soort: one of :data:`REACTION_KINDS` (the document kind says which it allows).
+        opmerking: a comment, at most :data:`MAX_COMMENT` characters.
+    """
+
+    soort: Literal["eens", "akkoord", "vraag"]
+    opmerking: Annotated[str, StringConstraints(max_length=MAX_COMMENT)] = ""
+
+
+class ItemReactions(DocumentContent):
+    """A partner's reactions to items (step 3) or value propositions (step 4): ``{"items": {id: Reaction}}``."""
+
+    items: dict[TargetId, Reaction] = Field(default_factory=dict)
+
+    def targets(self) -> dict[str, Reaction]:
+        """Return target id → reaction."""
+        return dict(self.items)
+
+    def with_reaction(self, target: str, reaction: Reaction | None) -> ItemReactions:
+        """Return a copy with ``target``'s reaction set (``None`` removes it)."""
+        items = dict(self.items)
+        if reaction is None:
+            items.pop(target, None)
+        else:
+            items[target] = reaction
+        return ItemReactions(items=items)
+
+
+class StepReactions(DocumentContent):
+    """A partner's reactions to the Impact Roadmap's steps (step 5): ``{"steps": {step id: Reaction}}``."""
+
+    steps: dict[TargetId, Reaction] = Field(default_factory=dict)
+
+    def targets(self) -> dict[str, Reaction]:
+        """Return target id → reaction."""
+        return dict(self.steps)
+
+    def with_reaction(self, target: str, reaction: Reaction | None) -> StepReactions:
+        """Return a copy with ``target``'s reaction set (``None`` removes it)."""
+        steps = dict(self.steps)
+        if reaction is None:
+            steps.pop(target, None)
+        else:
+            steps[target] = reaction
+        return StepReactions(steps=steps)
+
+
+class WorkspaceMeta(DocumentContent):
+    """The workspace's settings, stored as the ``meta`` document.
+
+    Attributes:
+        inspiratie: slug of the publication case shown as inspiration, or ``None``.
+        sdgs: the SDG numbers the collaboration works on (read leniently: see
+            :meth:`purposecase.workspace.WorkspaceSession.sdgs`).
+    """
+
+    inspiratie: Annotated[str, StringConstraints(max_length=80)] | None = None
+    sdgs: list[Any] = Field(default_factory=list, max_length=100)
+
+    def to_content(self) -> dict[str, Any]:
+        """Return the JSON content stored: the settings that were ever set (a cleared one as ``None``)."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
 def load_yaml_text(text: str, *, source: str = "<yaml>") -> Any:
     """Parse YAML safely (no Python tags).
 

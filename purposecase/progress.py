@@ -24,11 +24,6 @@ if TYPE_CHECKING:  # pragma: no cover
 State = Literal["niet_begonnen", "bezig", "klaar"]
 """Progress of one step: not started, in progress, done."""
 
-SHARED_CASE = "shared_case"
-VALUE_PROPOSITION = "value_proposition"
-ROADMAP = "roadmap"
-
-
 @dataclass(frozen=True)
 class ProgressFacts:
     """The numbers progress is computed from.
@@ -122,24 +117,20 @@ def collect_facts(session: WorkspaceSession) -> ProgressFacts:
     Raises:
         StoreUnavailable: if the database cannot be reached.
     """
-    from .model import CaseFileError, SharedCase
+    from .model import CaseFileError
+    from .workspace import ROADMAP, SHARED_CASE, VALUE_PROPOSITIONS
 
-    store, wid = session.store, session.workspace_id
     partners = session.partners()
     statuses = session.draft_statuses()
+    counts = session.revision_counts()
     agreed: int | None = None
-    started = False
-    for doc in store.documents(wid, SHARED_CASE):
-        head = store.load(doc.id) if doc.head else None
-        if head is None:
-            continue
-        started = True
+    started = bool(counts.get(SHARED_CASE))
+    if started:
         try:
-            shared = SharedCase.from_content(head.content)
+            shared = session.document(SHARED_CASE).load().record
+            agreed = sum(1 for key in PIECE_KEYS if shared.status(key) == "akkoord")
         except CaseFileError:
             agreed = 0
-            continue
-        agreed = sum(1 for key in PIECE_KEYS if shared.status(key) == "akkoord")
     return ProgressFacts(
         partners=len(partners),
         drafts_started=sum(1 for s in statuses if s.revisions > 0),
@@ -147,8 +138,8 @@ def collect_facts(session: WorkspaceSession) -> ProgressFacts:
         drafts_seen=len(statuses),
         pieces_agreed=agreed,
         shared_case_started=started,
-        value_propositions=sum(d.head for d in store.documents(wid, VALUE_PROPOSITION)),
-        roadmap=sum(d.head for d in store.documents(wid, ROADMAP)),
+        value_propositions=counts.get(VALUE_PROPOSITIONS, 0),
+        roadmap=counts.get(ROADMAP, 0),
     )
 
 

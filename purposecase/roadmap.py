@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -51,7 +50,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from .model import SharedCase
-    from .store import Document, Revision, RevisionInfo
+    from .store import Document, RevisionInfo  # types only
     from .workspace import WorkspaceSession
 
 ROADMAP = "roadmap"
@@ -701,15 +700,7 @@ def flagged_steps(roadmap: ImpactRoadmap, active: Collection[str]) -> set[str]:
 
 def read_shared_case(session: WorkspaceSession) -> SharedCase:
     """Return the workspace's shared case without creating its document (empty before step 3)."""
-    from .model import SharedCase
-    from .store import NotFound
-
-    try:
-        doc = session.store.document(session.workspace_id, "shared_case", create=False)
-    except NotFound:
-        return SharedCase()
-    head = session.store.load(doc.id)
-    return SharedCase.from_content(head.content if head else None, source=f"shared case {doc.id}")
+    return session.document("shared_case").load().record
 
 
 def ambition_items(shared: SharedCase) -> list[tuple[str, str, str]]:
@@ -915,39 +906,22 @@ class LoadedRoadmap:
     document: Document | None
 
 
-def _find_document(session: WorkspaceSession) -> Document | None:
-    from .store import NotFound
-
-    try:
-        return session.store.document(session.workspace_id, ROADMAP, create=False)
-    except NotFound:
-        return None
+def _loaded(loaded: Any) -> LoadedRoadmap:
+    return LoadedRoadmap(loaded.record, loaded.base, loaded.document)
 
 
 def load_roadmap(session: WorkspaceSession) -> LoadedRoadmap:
     """Return the workspace's roadmap and its head revision (every role may read it).
 
-    Reading never creates the document, so a viewer's page writes nothing.
+    Reading never creates the document, so a viewer's page writes nothing. Storage,
+    access and conflicts: the ``roadmap`` kind of :data:`purposecase.workspace.REGISTRY`.
 
     Raises:
         RoadmapInputError: if the stored content does not fit the schema.
+        RevokedToken: the session's link was revoked (a removed partner reads nothing).
         StoreUnavailable: if the database cannot be reached.
     """
-    doc = _find_document(session)
-    if doc is None:
-        return LoadedRoadmap(ImpactRoadmap(), 0, None)
-    head = session.store.load(doc.id)
-    roadmap = ImpactRoadmap.from_content(head.content if head else None, source=f"roadmap {doc.id}")
-    return LoadedRoadmap(roadmap, head.number if head else 0, doc)
-
-
-def _check_partners(session: WorkspaceSession, roadmap: ImpactRoadmap) -> None:
-    from .store import InvalidInput
-
-    known = {p.id for p in session.partners(include_removed=True)}
-    unknown = [p for p in roadmap.partner_ids() if p not in known]
-    if unknown:
-        raise InvalidInput("unknown_partner", f"partner id(s) not in this workspace: {', '.join(unknown)}")
+    return _loaded(session.document(ROADMAP).load())
 
 
 def save_roadmap(
@@ -970,11 +944,7 @@ def save_roadmap(
         ConflictError: if someone saved after ``base``; ``exc.theirs`` is their version.
         StoreUnavailable: if the database stays unreachable.
     """
-    session.require("trekker")
-    _check_partners(session, roadmap)
-    doc = session.store.document(session.workspace_id, ROADMAP)
-    rev = session.store.save(doc.id, roadmap.to_content(), base=base, author=session.author, note=note)
-    return LoadedRoadmap(roadmap, rev.number, doc)
+    return _loaded(session.document(ROADMAP).save(roadmap, base=base, note=note))
 
 
 def update_roadmap(
@@ -989,27 +959,12 @@ def update_roadmap(
         Forbidden: for partners and viewers.
         ConflictError: when the document keeps moving.
     """
-    from .store import ConflictError, conflict_backoff
-
-    session.require("trekker")
-    loaded = load_roadmap(session)
-    for attempt in range(attempts):
-        new = operation(loaded.roadmap)
-        if new == loaded.roadmap:
-            return loaded
-        try:
-            return save_roadmap(session, new, base=loaded.base)
-        except ConflictError as exc:
-            loaded = LoadedRoadmap(ImpactRoadmap.from_content(exc.theirs.content), exc.theirs.number, loaded.document)
-            time.sleep(conflict_backoff(attempt))
-    doc = session.store.document(session.workspace_id, ROADMAP)
-    raise ConflictError(doc.id, loaded.base, session.store.load(doc.id))  # type: ignore[arg-type]
+    return _loaded(session.document(ROADMAP).update(operation, attempts=attempts))
 
 
 def roadmap_history(session: WorkspaceSession) -> list[RevisionInfo]:
     """Return the roadmap's revisions (who, when, note), newest first; ``[]`` before the first save."""
-    doc = _find_document(session)
-    return session.history(doc) if doc is not None else []
+    return session.document(ROADMAP).history()
 
 
 def roadmap_revision(session: WorkspaceSession, number: int) -> ImpactRoadmap:
@@ -1018,12 +973,7 @@ def roadmap_revision(session: WorkspaceSession, number: int) -> ImpactRoadmap:
     Raises:
         NotFound: for a revision that does not exist.
     """
-    from .store import NotFound
-
-    doc = _find_document(session)
-    if doc is None:
-        raise NotFound("the roadmap has no revisions yet")
-    return ImpactRoadmap.from_content(session.revision(doc, number).content, source=f"roadmap revision {number}")
+    return session.document(ROADMAP).revision(number)
 
 
 def restore_roadmap(session: WorkspaceSession, number: int, *, base: int) -> LoadedRoadmap:
@@ -1034,14 +984,7 @@ def restore_roadmap(session: WorkspaceSession, number: int, *, base: int) -> Loa
         NotFound: for an unknown revision.
         ConflictError: if someone saved after ``base``.
     """
-    from .store import NotFound
-
-    session.require("trekker")
-    doc = _find_document(session)
-    if doc is None:
-        raise NotFound("the roadmap has no revisions yet")
-    rev: Revision = session.store.restore(doc.id, number, base=base, author=session.author)
-    return LoadedRoadmap(ImpactRoadmap.from_content(rev.content), rev.number, doc)
+    return _loaded(session.document(ROADMAP).restore(number, base=base))
 
 
 # ---------------------------------------------------------- partner reactions
@@ -1051,13 +994,7 @@ Reaction = Literal["akkoord", "vraag"]
 
 def roadmap_reactions(session: WorkspaceSession) -> dict[str, dict[str, dict[str, str]]]:
     """Return every partner's reactions: ``{partner_id: {step_id: {"soort", "opmerking"}}}`` (every role reads)."""
-    out: dict[str, dict[str, dict[str, str]]] = {}
-    for doc in session.store.documents(session.workspace_id, ROADMAP_REACTIONS):
-        head = session.store.load(doc.id)
-        if head and doc.partner_id:
-            steps = head.content.get("steps", {})
-            out[doc.partner_id] = dict(steps) if isinstance(steps, dict) else {}
-    return out
+    return session.document(ROADMAP).reactions()
 
 
 def react_to_step(session: WorkspaceSession, step_id: str, soort: Reaction | None, opmerking: str = "") -> None:
@@ -1073,31 +1010,7 @@ def react_to_step(session: WorkspaceSession, step_id: str, soort: Reaction | Non
         Forbidden: for trekker and viewer.
         InvalidInput: for another ``soort``, a malformed step id or a longer comment.
     """
-    from .store import ConflictError, InvalidInput, conflict_backoff
-
-    session.require("partner")
-    if soort not in (None, "akkoord", "vraag"):
-        raise InvalidInput("invalid_reaction", f"unknown reaction {soort!r}")
-    if not isinstance(step_id, str) or not re.match(_ID_PATTERN, step_id):
-        raise InvalidInput("invalid_step", f"malformed step id {step_id!r}")
-    opmerking = (opmerking or "").strip()
-    if len(opmerking) > MAX_COMMENT:
-        raise InvalidInput("comment_too_long", f"comment longer than {MAX_COMMENT} characters")
-    doc = session.store.document(session.workspace_id, ROADMAP_REACTIONS, session.access.partner_id)
-    for attempt in range(5):
-        head = session.store.load(doc.id)
-        steps = dict(head.content.get("steps", {})) if head else {}
-        if soort is None:
-            steps.pop(step_id, None)
-        else:
-            steps[step_id] = {"soort": soort, "opmerking": opmerking}
-        try:
-            session.store.save(doc.id, {"steps": steps}, base=head.number if head else 0, author=session.author)
-            return
-        except ConflictError:
-            time.sleep(conflict_backoff(attempt))
-            continue
-    raise ConflictError(doc.id, 0, session.store.load(doc.id))  # type: ignore[arg-type]
+    session.document(ROADMAP).react(step_id, soort, opmerking)
 
 
 # ------------------------------------------------------------------ export

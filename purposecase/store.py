@@ -82,6 +82,18 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.types import TypeDecorator
 
+from .errors import (  # re-exported: the store raises them
+    AccessError,
+    ConflictError,
+    InvalidInput,
+    InvalidToken,
+    NotFound,
+    RevokedToken,
+    SchemaTooNew,
+    StoreError,
+    StoreUnavailable,
+    conflict_backoff,
+)
 from .paths import database_url
 
 __all__ = [
@@ -94,6 +106,9 @@ __all__ = [
     "AccessError",
     "ConflictError",
     "Document",
+    "ImportedDocument",
+    "ImportedPartner",
+    "ImportedRevision",
     "InvalidInput",
     "InvalidToken",
     "Migration",
@@ -109,6 +124,7 @@ __all__ = [
     "StoreUnavailable",
     "Workspace",
     "hash_token",
+    "conflict_backoff",
     "open_store",
 ]
 
@@ -145,96 +161,6 @@ _KIND_RE = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 _HASH_RE = re.compile(r"^[0-9a-f]{64}$")
 _BEGIN_OPTION = "purposecase_sqlite_begin"
 _MIGRATION_LOCK_KEY = int.from_bytes(hashlib.sha256(b"purposecase.store.migrate").digest()[:8], "big", signed=True)
-
-
-# ---------------------------------------------------------------- errors
-class StoreError(Exception):
-    """Base of the store's errors; ``code`` is a stable key the UI translates."""
-
-    code: str = "store_error"
-
-
-class AccessError(StoreError):
-    """A token that does not open a workspace."""
-
-    code = "access_denied"
-
-
-class InvalidToken(AccessError):
-    """The token is unknown (mistyped, truncated or never issued)."""
-
-    code = "invalid_token"
-
-
-class RevokedToken(AccessError):
-    """The token was issued but has been revoked (re-issued link, removed partner)."""
-
-    code = "revoked_token"
-
-
-class NotFound(StoreError, LookupError):
-    """A workspace, partner, document or revision that does not exist."""
-
-    code = "not_found"
-
-
-class InvalidInput(StoreError, ValueError):
-    """Input the store refuses; a :class:`ValueError` with a specific ``code``.
-
-    Codes: ``invalid_name``, ``invalid_text``, ``invalid_role``, ``invalid_kind``,
-    ``invalid_base``, ``content_not_dict``, ``content_not_json``, ``invalid_unicode``, ``content_too_large``,
-    ``partner_removed``.
-    """
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-
-def conflict_backoff(attempt: int, *, base: float = 0.005, cap: float = 0.25) -> float:
-    """Return the pause (seconds) before re-applying a change after its ``attempt``-th conflict (0 = first).
-
-    "Full jitter": a random pause between 0 and ``min(cap, base · 2^attempt)``, so
-    writers that collided do not collide again in lock-step (Brooker, "Exponential
-    Backoff And Jitter", AWS Architecture Blog, 2015). Without it, 32 writers
-    re-applying at once on PostgreSQL kept colliding: 11,315 conflicts for 800
-    shared saves, p95 18 s (``benchmarks/store.py``).
-    """
-    return random.uniform(0.0, min(cap, base * 2 ** max(0, attempt)))
-
-
-class ConflictError(StoreError):
-    """Someone saved the document after the revision this save started from.
-
-    Attributes:
-        document_id: the document.
-        base: the revision number the refused save started from.
-        theirs: the document's current head revision (with content), to show
-            next to the unsaved version so the user can choose.
-    """
-
-    code = "conflict"
-
-    def __init__(self, document_id: int, base: int, theirs: Revision) -> None:
-        self.document_id = document_id
-        self.base = base
-        self.theirs = theirs
-        super().__init__(
-            f"document {document_id}: revision {theirs.number} by {theirs.author} was saved after "
-            f"revision {base}, which this save started from"
-        )
-
-
-class StoreUnavailable(StoreError):
-    """The database cannot be reached or stays locked; try again later (keep unsaved work)."""
-
-    code = "unavailable"
-
-
-class SchemaTooNew(StoreError):
-    """The database was migrated by a newer version of this package."""
-
-    code = "schema_too_new"
 
 
 # --------------------------------------------------------------- records
@@ -322,6 +248,53 @@ class Document:
     partner_id: str | None
     state: str
     head: int
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedPartner:
+    """A partner to create in :meth:`Store.import_workspace`.
+
+    Attributes:
+        old_id: the partner's id in the file (mapped to a new id).
+        name, organisation, role: as in :class:`Partner`.
+        removed: store the partner as removed (no link).
+        created_at, removed_at: original times, or ``None`` for now.
+    """
+
+    old_id: str
+    name: str
+    organisation: str
+    role: str
+    removed: bool = False
+    created_at: datetime | None = None
+    removed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedRevision:
+    """A revision to create in :meth:`Store.import_workspace` (numbered 1, 2, 3 … in order)."""
+
+    content: dict[str, Any]
+    author: str
+    note: str | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedDocument:
+    """A document to create in :meth:`Store.import_workspace`.
+
+    Attributes:
+        kind: the document kind.
+        old_partner: the owning partner's id in the file, or ``None``.
+        state: the document's state.
+        revisions: oldest first; the head is the last.
+    """
+
+    kind: str
+    old_partner: str | None
+    state: str
+    revisions: tuple[ImportedRevision, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -923,6 +896,93 @@ class Store:
             workspace = Workspace(_new_id(12), name, _now())
             conn.execute(insert(workspaces).values(id=workspace.id, name=name, created_at=workspace.created_at))
             return workspace, _issue(conn, workspace.id, "trekker", None)
+
+        return self._write(run)
+
+    def import_workspace(
+        self,
+        name: str,
+        partners_in: Sequence[ImportedPartner],
+        documents_in: Sequence[ImportedDocument],
+        remap: Callable[[Any, dict[str, str]], Any],
+    ) -> tuple[Workspace, str, list[tuple[Partner, str | None]]]:
+        """Create a NEW workspace with partners, documents and revisions in ONE transaction (all or nothing).
+
+        Partners get new ids (``remap(value, old id → new id)`` rewrites contents and authors);
+        removed partners are stored removed and get no link. Revisions keep their original
+        times where given (else now); the workspace's own ``created_at`` is the import's time.
+
+        Args:
+            name: the new workspace's name (1-200 characters; never cut).
+            partners_in: the partners, with the ids they had in the file.
+            documents_in: the documents, each with its revisions oldest first.
+            remap: rewrites old partner ids in a content value (keys and values).
+
+        Returns:
+            ``(workspace, trekker token, [(partner, token or None when removed)])``.
+
+        Raises:
+            InvalidInput: for any text, kind, content or state the store refuses; nothing is stored.
+            StoreUnavailable: if the database cannot be reached; nothing is stored.
+        """
+        name = _check_name(name)
+        now = _now()
+        checked_partners = [
+            (
+                p,
+                _check_name(p.name),
+                _check_text(p.organisation, "organisation", min_length=0, max_length=MAX_NAME_LENGTH),
+                _check_text(p.role, "role", min_length=0, max_length=MAX_NAME_LENGTH),
+            )
+            for p in partners_in
+        ]
+        for d in documents_in:
+            _check_kind(d.kind)
+            _check_text(d.state, "state", min_length=0, max_length=MAX_STATE_LENGTH)
+
+        def run(conn: Connection) -> tuple[Workspace, str, list[tuple[Partner, str | None]]]:
+            workspace = Workspace(_new_id(12), name, now)
+            conn.execute(insert(workspaces).values(id=workspace.id, name=name, created_at=now))
+            trekker_token = _issue(conn, workspace.id, "trekker", None)
+            id_map: dict[str, str] = {}
+            made: list[tuple[Partner, str | None]] = []
+            for p, pname, organisation, role in checked_partners:
+                partner = Partner(
+                    _new_id(9), workspace.id, pname, organisation, role, p.created_at or now,
+                    (p.removed_at or now) if p.removed else None,
+                )
+                id_map[p.old_id] = partner.id
+                conn.execute(
+                    insert(partners).values(
+                        id=partner.id, workspace_id=workspace.id, name=pname, organisation=organisation, role=role,
+                        created_at=partner.created_at, removed_at=partner.removed_at,
+                    )
+                )
+                made.append((partner, None if p.removed else _issue(conn, workspace.id, "partner", partner.id)))
+            for d in documents_in:
+                new_id = conn.execute(
+                    insert(documents)
+                    .values(
+                        workspace_id=workspace.id, kind=d.kind, partner_id=id_map[d.old_partner] if d.old_partner
+                        else None, state=d.state, head=len(d.revisions), created_at=now,
+                    )
+                    .returning(documents.c.id)
+                ).scalar_one()
+                for number, rev in enumerate(d.revisions, start=1):
+                    author = _check_text(
+                        id_map.get(rev.author, rev.author), "author", min_length=1, max_length=MAX_AUTHOR_LENGTH
+                    )
+                    note = None
+                    if rev.note is not None:
+                        note = _check_text(rev.note, "note", min_length=0, max_length=MAX_NOTE_LENGTH) or None
+                    conn.execute(
+                        insert(revisions).values(
+                            document_id=new_id, number=number, parent=number - 1, author=author,
+                            created_at=rev.created_at or now, content=_encode_content(remap(rev.content, id_map)),
+                            note=note,
+                        )
+                    )
+            return workspace, trekker_token, made
 
         return self._write(run)
 

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -936,32 +935,22 @@ class LoadedPropositions:
     rebased_on: tuple[str, ...] = ()
 
 
-def _document(session: WorkspaceSession, *, create: bool):
-    from .store import NotFound
-
-    try:
-        return session.store.document(session.workspace_id, VALUE_PROPOSITIONS, create=create)
-    except NotFound:
-        return None
-
-
 def load_propositions(session: WorkspaceSession) -> LoadedPropositions:
     """Return the workspace's value propositions, reconciled with the shared case (every role may read).
 
     Nothing is written: orphan marks, dropped links and new propositions for new
-    shared doelgroepen are stored with the trekker's next change.
+    shared doelgroepen are stored with the trekker's next change. Storage, access and
+    conflicts: the ``value_propositions`` kind of :data:`purposecase.workspace.REGISTRY`.
 
     Raises:
         CaseFileError: if the stored content does not fit the schema.
+        RevokedToken: the session's link was revoked.
         StoreUnavailable: if the database cannot be reached.
     """
     shared = session.shared_case()
-    doc = _document(session, create=False)
-    head = session.store.load(doc.id) if doc else None
-    source = f"value propositions {doc.id if doc else '-'}"
-    stored = ValuePropositions.from_content(head.content if head else None, source=source)
-    rec = reconcile(stored, shared.shared)
-    return LoadedPropositions(rec.document, head.number if head else 0, shared, rec.dropped)
+    loaded = session.document(VALUE_PROPOSITIONS).load()
+    rec = reconcile(loaded.record, shared.shared)
+    return LoadedPropositions(rec.document, loaded.base, shared, rec.dropped)
 
 
 def update_propositions(
@@ -979,7 +968,7 @@ def update_propositions(
     shared case. If someone saved after ``base`` (another trekker tab), the
     operation is re-applied on their version and :attr:`LoadedPropositions.rebased_on`
     names them, so nothing is overwritten silently; after ``attempts`` conflicts in a
-    row :class:`~purposecase.store.ConflictError` is raised.
+    row :class:`~purposecase.errors.ConflictError` is raised.
 
     Args:
         session: the trekker's session.
@@ -998,40 +987,28 @@ def update_propositions(
         ConflictError: when the document keeps moving.
         StoreUnavailable: if the database stays unreachable.
     """
-    from .store import ConflictError, conflict_backoff
-
-    session.require("trekker")
-    doc = _document(session, create=True)
+    handle = session.document(VALUE_PROPOSITIONS)
+    handle.check_write()
     shared = session.shared_case()
-    head = session.store.load(doc.id)
-    for attempt in range(attempts):
-        number = head.number if head else 0
-        stored = ValuePropositions.from_content(head.content if head else None)
+    last: dict[str, Any] = {}
+
+    def reconciled(stored: ValuePropositions) -> ValuePropositions:
         before = reconcile(stored, planned_against if planned_against is not None else shared.shared)
         after = reconcile(operation(before.document), shared.shared)
-        dropped = before.dropped + after.dropped
-        if after.document == stored:
-            return LoadedPropositions(
-                after.document, number, shared, dropped, _authors_after(session, doc.id, base, number)
-            )
-        try:
-            rev = session.store.save(
-                doc.id, after.document.to_content(), base=number, author=session.author, note=note
-            )
-        except ConflictError as exc:
-            head = exc.theirs
-            time.sleep(conflict_backoff(attempt))
-            continue
-        return LoadedPropositions(
-            after.document, rev.number, shared, dropped, _authors_after(session, doc.id, base, number)
-        )
-    raise ConflictError(doc.id, base, session.store.load(doc.id))  # type: ignore[arg-type]
+        last.update(dropped=before.dropped + after.dropped, changed=after.document != stored)
+        return after.document
+
+    saved = handle.update(reconciled, note=note, attempts=attempts)
+    applied_on = saved.base - 1 if last.get("changed") else saved.base
+    return LoadedPropositions(
+        saved.record, saved.base, shared, last.get("dropped", ()), _authors_after(session, base, applied_on)
+    )
 
 
-def _authors_after(session: WorkspaceSession, document_id: int, base: int, number: int) -> tuple[str, ...]:
+def _authors_after(session: WorkspaceSession, base: int, number: int) -> tuple[str, ...]:
     if number <= base:
         return ()
-    infos = [r for r in session.store.history(document_id) if base < r.number <= number]
+    infos = [r for r in session.document(VALUE_PROPOSITIONS).history() if base < r.number <= number]
     return tuple(dict.fromkeys(session.author_label(r.author) for r in reversed(infos)))
 
 
@@ -1068,7 +1045,7 @@ def propose_to_shared(session: WorkspaceSession, proposition_id: str, *, base: i
         ConflictError: when a document keeps moving.
         StoreUnavailable: if the database stays unreachable.
     """
-    from .store import InvalidInput
+    from .errors import InvalidInput
 
     session.require("trekker")
     loaded = load_propositions(session)
@@ -1086,8 +1063,7 @@ def propose_to_shared(session: WorkspaceSession, proposition_id: str, *, base: i
 
 def history(session: WorkspaceSession) -> list[RevisionInfo]:
     """Return the revisions of the value propositions, newest first (every role; ``[]`` before the first save)."""
-    doc = _document(session, create=False)
-    return session.store.history(doc.id) if doc else []
+    return session.document(VALUE_PROPOSITIONS).history()
 
 
 def restore_revision(session: WorkspaceSession, number: int, *, base: int) -> LoadedPropositions:
@@ -1098,24 +1074,13 @@ def restore_revision(session: WorkspaceSession, number: int, *, base: int) -> Lo
         NotFound: for an unknown revision.
         ConflictError: if someone saved after ``base``; the error carries their version.
     """
-    from .store import NotFound
-
-    session.require("trekker")
-    doc = _document(session, create=False)
-    if doc is None:
-        raise NotFound("no value propositions saved yet")
-    session.store.restore(doc.id, number, base=base, author=session.author)
+    session.document(VALUE_PROPOSITIONS).restore(number, base=base)
     return load_propositions(session)
 
 
 def proposition_reactions(session: WorkspaceSession) -> dict[str, dict[str, dict[str, str]]]:
     """Return every partner's reactions: ``{partner_id: {proposition_id: {"soort", "opmerking"}}}`` (every role)."""
-    out: dict[str, dict[str, dict[str, str]]] = {}
-    for doc in session.store.documents(session.workspace_id, VP_REACTIONS):
-        head = session.store.load(doc.id)
-        if head and doc.partner_id:
-            out[doc.partner_id] = dict(head.content.get("items", {}))
-    return out
+    return session.document(VALUE_PROPOSITIONS).reactions()
 
 
 def react_to_proposition(
@@ -1133,26 +1098,4 @@ def react_to_proposition(
         Forbidden: for trekker and viewer.
         InvalidInput: for another ``soort`` or a longer comment.
     """
-    from .store import ConflictError, InvalidInput, conflict_backoff
-
-    session.require("partner")
-    if soort not in (None, "eens", "vraag"):
-        raise InvalidInput("invalid_reaction", f"unknown reaction {soort!r}")
-    opmerking = (opmerking or "").strip()
-    if len(opmerking) > MAX_COMMENT:
-        raise InvalidInput("comment_too_long", f"comment longer than {MAX_COMMENT} characters")
-    doc = session.store.document(session.workspace_id, VP_REACTIONS, session.access.partner_id)
-    for attempt in range(5):
-        head = session.store.load(doc.id)
-        items = dict(head.content.get("items", {})) if head else {}
-        if soort is None:
-            items.pop(proposition_id, None)
-        else:
-            items[proposition_id] = {"soort": soort, "opmerking": opmerking}
-        try:
-            session.store.save(doc.id, {"items": items}, base=head.number if head else 0, author=session.author)
-            return
-        except ConflictError:
-            time.sleep(conflict_backoff(attempt))
-            continue
-    raise ConflictError(doc.id, 0, session.store.load(doc.id))  # type: ignore[arg-type]
+    session.document(VALUE_PROPOSITIONS).react(proposition_id, soort, opmerking)

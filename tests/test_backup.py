@@ -21,6 +21,7 @@ from purposecase.backup import (
     restore_workspace,
 )
 from purposecase.examples import list_cases, load_case
+from purposecase.export.parts import workspace_bundle
 from purposecase.messages import Translator
 from purposecase.model import Item, PartnerDraft, SharedCase, SharedItem
 from purposecase.pieces import PIECE_KEYS
@@ -103,7 +104,7 @@ def row_counts(store) -> dict[str, int]:
 @pytest.mark.parametrize("fmt", ["json", "yaml"])
 def test_backup_round_trip_is_identical(workspace, fmt):
     store, trekker, _, people = workspace
-    original = backup_workspace(store, trekker.workspace_id)  # full: the database holder's backup
+    original = backup_workspace(trekker, include_private=True)  # full: the database holder's backup
     data = backup_bytes(original, fmt)
     upload = read_upload(data, f"backup.{fmt}")
     assert upload.kind == "backup"
@@ -112,7 +113,7 @@ def test_backup_round_trip_is_identical(workspace, fmt):
     assert restored.session.workspace_id != trekker.workspace_id
     assert set(restored.id_map) == {p.id for p, _ in people.values()}
     assert set(restored.id_map.values()).isdisjoint(restored.id_map)  # new ids
-    copy = backup_workspace(store, restored.session.workspace_id)
+    copy = backup_workspace(restored.session, include_private=True)
     assert comparable(original, restored.id_map) == comparable(copy)
     # partner ids inside contents follow the partners (origin of the shared item)
     shared = next(d for d in copy["documents"] if d["kind"] == "shared_case")["revisions"][-1]["content"]
@@ -126,7 +127,7 @@ def test_backup_round_trip_is_identical(workspace, fmt):
 
 def test_backup_holds_no_secret(workspace):
     store, trekker, ttoken, people = workspace
-    dumped = json.dumps(backup_workspace(store, trekker.workspace_id))
+    dumped = json.dumps(backup_workspace(trekker, include_private=True))
     for token in [ttoken] + [t for _, t in people.values()]:
         assert token not in dumped and hash_token(token) not in dumped
     assert "sleutel" not in dumped and "token" not in dumped
@@ -134,10 +135,10 @@ def test_backup_holds_no_secret(workspace):
 
 def test_backup_without_history_keeps_the_latest_revision(workspace):
     store, trekker, _, _ = workspace
-    light = backup_workspace(store, trekker.workspace_id, history=False)
+    light = backup_workspace(trekker, include_private=True, history=False)
     assert all(len(d["revisions"]) <= 1 for d in light["documents"])
     restored = restore_workspace(read_upload(backup_bytes(light, "json"), "b.json").backup, store=store)
-    copy = backup_workspace(store, restored.session.workspace_id)
+    copy = backup_workspace(restored.session, include_private=True)
     heads = {
         (d["kind"], d["state"]): remap_ids(d["revisions"][-1]["content"], restored.id_map)
         for d in light["documents"]
@@ -156,7 +157,7 @@ def test_trekker_backup_withholds_private_drafts(workspace):
     ans = next(d for d in backup["documents"] if d["partner"] == people["ans"][0].id)
     assert len(ans["revisions"]) == 3  # shared: whole history
     restored = restore_workspace(read_upload(backup_bytes(backup, "yaml"), "b.yaml").backup, store=store)
-    copy = backup_workspace(store, restored.session.workspace_id)
+    copy = backup_workspace(restored.session, include_private=True)
     assert comparable(backup, restored.id_map) == comparable({**copy, "documents": [
         {**d, "withheld": True} if d["kind"] == "draft" and d["state"] == "prive" and not d["revisions"] else d
         for d in copy["documents"]
@@ -188,28 +189,28 @@ def test_export_bundles_follow_the_roles(workspace):
     viewer = open_workspace(trekker.new_viewer_link(), store=store)
     ans = open_workspace(people["ans"][1], store=store)
     bas_id = people["bas"][0].id
-    bundle = trekker.export_bundle("shared")
+    bundle = workspace_bundle(trekker, "shared")
     assert [i.text for i in bundle.case.items("intenties")] == ["Stageplekken vullen"]
     assert [d.partner.name for d in bundle.drafts] == ["Ans de Vries"]  # Bas is private, Cem removed
     assert [p.name for p in bundle.partners] == ["Ans de Vries", "Bas"]
-    assert viewer.export_bundle("draft", partner_id=people["ans"][0].id).label == "Concept van Ans de Vries"
+    assert workspace_bundle(viewer, "draft", partner_id=people["ans"][0].id).label == "Concept van Ans de Vries"
     for session in (trekker, viewer):
         with pytest.raises(Forbidden):
-            session.export_bundle("draft", partner_id=bas_id)
-    own = ans.export_bundle("draft")
+            workspace_bundle(session, "draft", partner_id=bas_id)
+    own = workspace_bundle(ans, "draft")
     assert own.case.items("intenties")[0].text == "Stageplekken"
     with pytest.raises(Forbidden):
-        ans.export_bundle("draft", partner_id=bas_id)
-    assert [d.partner.name for d in ans.export_bundle("shared").drafts] == ["Ans de Vries"]
+        workspace_bundle(ans, "draft", partner_id=bas_id)
+    assert [d.partner.name for d in workspace_bundle(ans, "shared").drafts] == ["Ans de Vries"]
     with pytest.raises(ValueError):
-        trekker.export_bundle("alles")
+        workspace_bundle(trekker, "alles")
 
 
 def test_viewer_export_creates_nothing(store):
     trekker, _ = create_workspace("Leeg", store=store)
     viewer = open_workspace(trekker.new_viewer_link(), store=store)
     before = row_counts(store)
-    bundle = viewer.export_bundle("shared")
+    bundle = workspace_bundle(viewer, "shared")
     assert bundle.case.all_items() == []
     assert row_counts(store) == before
 
@@ -221,7 +222,7 @@ def test_case_files_import_into_a_new_workspace(store, case):
     assert upload.kind == "case" and upload.case == case
     restored = import_as_new_workspace(upload, store=store)
     assert restored.session.workspace().name == case.title
-    shared = restored.session.export_bundle("shared").case
+    shared = workspace_bundle(restored.session, "shared").case
     assert [(k, i.text, i.partner, i.kind) for k, i in shared.all_items()] == [
         (k, i.text, i.partner, i.kind) for k, i in case.all_items()
     ]
@@ -289,7 +290,7 @@ def test_schema_problems_are_listed_one_per_field():
 
 def test_backup_consistency_problems(workspace):
     store, trekker, _, _ = workspace
-    backup = backup_workspace(store, trekker.workspace_id)
+    backup = backup_workspace(trekker, include_private=True)
     broken = json.loads(json.dumps(backup))
     broken["documents"][1]["partner"] = "onbekend"
     broken["documents"][1]["revisions"][0]["number"] = 5

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from purposecase.export import export_bytes
+from purposecase.export.parts import workspace_bundle
 from purposecase.model import Item, PartnerDraft, SharedCase, SharedItem
 from purposecase.pieces import PIECE_KEYS
 from purposecase.roadmap import Belemmering, ImpactRoadmap, Inzet, RoadmapStep, save_roadmap
@@ -56,7 +57,7 @@ def roadmap(ans, bas, with_period=True) -> ImpactRoadmap:
 
 def test_without_roadmap_there_are_no_roadmap_pages(workspace):
     _, trekker, _, _ = workspace
-    bundle = trekker.export_bundle("shared")
+    bundle = workspace_bundle(trekker, "shared")
     assert bundle.roadmap is None
     assert [f.title for f in bundle.figures] == ["Geven en nemen"]  # Ans gives, Ans and Bas get
 
@@ -68,7 +69,7 @@ def test_the_roadmap_goes_into_every_format(workspace):
     store, trekker, ans, bas = workspace
     save_roadmap(trekker, roadmap(ans, bas), base=0)
     viewer = open_workspace(trekker.new_viewer_link(), store=store)
-    bundle = viewer.export_bundle("shared")
+    bundle = workspace_bundle(viewer, "shared")
     assert bundle.roadmap is not None
     sections = bundle.roadmap_sections()
     assert [s.title for s in sections] == ["Stappen naar de gezamenlijke ambitie", "Inzet per partner en stap"]
@@ -94,7 +95,7 @@ def test_the_figures_become_pictures_in_the_deck(workspace):
         pytest.skip("no Chromium for kaleido")
     _, trekker, ans, bas = workspace
     save_roadmap(trekker, roadmap(ans, bas), base=0)
-    prs = Presentation(io.BytesIO(export_bytes(trekker.export_bundle("shared"), "pptx")))
+    prs = Presentation(io.BytesIO(export_bytes(workspace_bundle(trekker, "shared"), "pptx")))
     pictures = [s for slide in prs.slides for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
     assert len(pictures) == 2
 
@@ -103,6 +104,6 @@ def test_an_unreadable_roadmap_does_not_stop_the_export(workspace):
     store, trekker, _, _ = workspace
     doc = store.document(trekker.workspace_id, "roadmap")
     store.save(doc.id, {"schema": 99, "rubbish": True}, base=0, author="trekker")
-    bundle = trekker.export_bundle("shared")
+    bundle = workspace_bundle(trekker, "shared")
     assert bundle.roadmap is None
     assert export_bytes(bundle, "pdf").startswith(b"%PDF")

@@ -14,7 +14,7 @@ import pytest
 from purposecase import puzzle
 from purposecase import valueprop as vp
 from purposecase.export import export_bytes
-from purposecase.export.parts import UnreadablePropositions, ValuePropositionPart, later_steps
+from purposecase.export.parts import UnreadablePropositions, ValuePropositionPart, later_steps, workspace_bundle
 from purposecase.export.text import md_unescape
 from purposecase.model import CaseFileError
 from purposecase.store import open_store
@@ -129,7 +129,7 @@ def xlsx_cells(data: bytes, sheet: str) -> list[str]:
 def test_each_target_group_becomes_a_profile_and_a_value_map(workspace):
     _, trekker, _ = workspace
     propose(trekker)
-    bundle = trekker.export_bundle("shared")
+    bundle = workspace_bundle(trekker, "shared")
     assert [type(p) for p in bundle.value_propositions] == [ValuePropositionPart, ValuePropositionPart]
     sections = bundle.value_proposition_sections()
     assert [s.title for s in sections] == [
@@ -166,7 +166,7 @@ def test_every_format_holds_every_entry_and_both_target_groups(workspace):
     expected = [*GROUPS.values(), "Beweegtuinen in drie kernen", *texts_of(CONTENT["dg1"]), *texts_of(CONTENT["dg2"])]
     # every role reads the value propositions: the partner's export holds them too
     for session in (trekker, open_workspace(ptoken, store=store)):
-        bundle = without_figures(session.export_bundle("shared"))
+        bundle = without_figures(workspace_bundle(session, "shared"))
         text = flat(pdf_text(export_bytes(bundle, "pdf")))
         missing = [e for e in expected if flat(e) not in text]
         assert not missing, f"pdf lacks {missing}"
@@ -185,12 +185,12 @@ def test_every_format_holds_every_entry_and_both_target_groups(workspace):
 def test_english_labels(workspace):
     _, trekker, _ = workspace
     propose(trekker, groups=("dg2",))
-    sections = trekker.export_bundle("shared", lang="en").value_proposition_sections()
+    sections = workspace_bundle(trekker, "shared", lang="en").value_proposition_sections()
     assert [s.title for s in sections] == ["Sportclubs in de Betuwe — profile", "Sportclubs in de Betuwe — value map"]
     assert sections[0].rows[0] == ("Job (functional)", "Nieuwe leden werven", "5", "")
     assert sections[0].intro == "Fit 57 % (weighted by importance): pains relieved 100 %, gains created 0 %."
     assert sections[1].rows[-1] == ("Gain creator", "Proeflessen in de beweegtuin", "creates no gain yet")
-    md = export_bytes(without_figures(trekker.export_bundle("shared", lang="en")), "md").decode()
+    md = export_bytes(without_figures(workspace_bundle(trekker, "shared", lang="en")), "md").decode()
     assert "## Value propositions" in md and "### Sportclubs in de Betuwe — value map" in md
 
 
@@ -219,14 +219,14 @@ def test_the_cli_and_chapter_08_export_them(workspace, tmp_path, monkeypatch):
 # ------------------------------------------------------------- nothing to show
 def test_no_value_proposition_no_pages(workspace):
     _, trekker, _ = workspace
-    bundle = trekker.export_bundle("shared")
+    bundle = workspace_bundle(trekker, "shared")
     assert bundle.value_propositions is None and bundle.value_proposition_sections() == []
     assert "Fit per doelgroep (gewogen naar belang)" not in [f.title for f in bundle.figures]
     # step 4 was opened and a target group renamed, but nothing filled in: still only the seed, no pages
     loaded = vp.load_propositions(trekker)
     pid = loaded.propositions.propositions[0].id
     vp.update_propositions(trekker, vp.rename(pid, "Bewoners van Gendt"), base=loaded.base)
-    bundle = without_figures(trekker.export_bundle("shared"))
+    bundle = without_figures(workspace_bundle(trekker, "shared"))
     assert bundle.value_propositions is None
     assert "Waardeproposities" not in pdf_text(export_bytes(bundle, "pdf"))
     assert "Waardeproposities" not in pptx_text(export_bytes(bundle, "pptx"))
@@ -239,7 +239,7 @@ def test_an_orphaned_proposition_is_exported_marked(workspace):
     _, trekker, _ = workspace
     propose(trekker)
     trekker.update_shared(puzzle.remove("doelgroepen", "dg2"))
-    bundle = trekker.export_bundle("shared")
+    bundle = workspace_bundle(trekker, "shared")
     sections = bundle.value_proposition_sections()
     assert [s.title for s in sections[2:]] == [
         "Sportclubs in de Betuwe (niet meer in de gedeelde case) — profiel",
@@ -263,7 +263,7 @@ def test_an_own_target_group_is_marked_too(workspace):
     own = vp.new_proposition("Mantelzorgers")
     saved = vp.update_propositions(trekker, vp.add_proposition(own), base=loaded.base)
     vp.update_propositions(trekker, vp.add_item(own.id, "pijnen", "Weinig tijd voor zichzelf"), base=saved.base)
-    sections = trekker.export_bundle("shared").value_proposition_sections()
+    sections = workspace_bundle(trekker, "shared").value_proposition_sections()
     assert [s.title for s in sections] == [
         "Mantelzorgers (eigen doelgroep) — profiel",
         "Mantelzorgers (eigen doelgroep) — waardekaart",
@@ -281,7 +281,7 @@ def stored_document(store, trekker, content):
 def test_an_unreadable_value_proposition_document_does_not_stop_the_export(workspace):
     store, trekker, _ = workspace
     stored_document(store, trekker, {"schema": 99, "rubbish": True})
-    bundle = without_figures(trekker.export_bundle("shared"))
+    bundle = without_figures(workspace_bundle(trekker, "shared"))
     assert [type(p) for p in bundle.value_propositions] == [UnreadablePropositions]
     sections = bundle.value_proposition_sections()
     assert [(s.title, s.rows) for s in sections] == [("Niet te lezen", (("alle waardeproposities",),))]
@@ -300,7 +300,7 @@ def test_one_broken_proposition_leaves_the_others_in_the_export(workspace):
     stored_document(store, trekker, content)
     with pytest.raises(CaseFileError):  # the step-4 page itself refuses the document
         vp.load_propositions(trekker)
-    bundle = without_figures(trekker.export_bundle("shared"))
+    bundle = without_figures(workspace_bundle(trekker, "shared"))
     parts = bundle.value_propositions
     assert [type(p) for p in parts] == [ValuePropositionPart, UnreadablePropositions]
     assert parts[0].proposition.doelgroep == "Bewoners van drie kernen"
@@ -322,7 +322,7 @@ def test_a_failing_value_proposition_read_leaves_the_rest(workspace, monkeypatch
     monkeypatch.setattr("purposecase.export.parts.value_proposition_parts", boom)
     later = later_steps(trekker)
     assert later.value_propositions == () and later.roadmap is None
-    assert trekker.export_bundle("shared").value_propositions is None
+    assert workspace_bundle(trekker, "shared").value_propositions is None
 
 
 # --------------------------------------------------------------------- figure
@@ -331,7 +331,7 @@ def test_the_fit_figure_needs_pains_or_gains(workspace):
     loaded = vp.load_propositions(trekker)
     pid = loaded.propositions.propositions[0].id
     vp.update_propositions(trekker, vp.add_item(pid, "taken", "Bewegen"), base=loaded.base)
-    bundle = trekker.export_bundle("shared")
+    bundle = workspace_bundle(trekker, "shared")
     assert len(bundle.value_proposition_sections()) == 2  # a job is content: the pages come along
     assert "Fit per doelgroep (gewogen naar belang)" not in [f.title for f in bundle.figures]  # nothing to weigh
 
@@ -345,7 +345,7 @@ def test_the_fit_figure_becomes_a_picture_in_the_deck(workspace):
         pytest.skip("no Chromium for kaleido")
     _, trekker, _ = workspace
     propose(trekker)
-    bundle = trekker.export_bundle("shared")
+    bundle = workspace_bundle(trekker, "shared")
     assert [f.title for f in bundle.figures] == ["Fit per doelgroep (gewogen naar belang)"]
     prs = Presentation(io.BytesIO(export_bytes(bundle, "pptx")))
     pictures = [(slide, s) for slide in prs.slides for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]

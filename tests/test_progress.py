@@ -67,9 +67,10 @@ def test_facts_from_a_workspace(setup):
     store.save(doc.id, shared.to_content(), base=0, author="trekker")
     steps = workspace_progress(trekker)
     assert (steps[2].state, steps[2].done) == ("bezig", 2)
-    # steps 4 and 5: documents of their kind
-    vp = store.document(trekker.workspace_id, "value_proposition")
-    store.save(vp.id, {"x": 1}, base=0, author="trekker")
+    # step 4: a value proposition saved the way chapter 06 saves it (kind value_propositions)
+    from purposecase import valueprop
+
+    valueprop.update_propositions(trekker, valueprop.add_proposition(valueprop.new_proposition("Studenten")), base=0)
     assert [p.state for p in workspace_progress(trekker)][3:] == ["bezig", "niet_begonnen"]
 
 

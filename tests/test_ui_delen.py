@@ -12,6 +12,7 @@ import pytest
 from purposecase.backup import backup_bytes
 from purposecase.examples import load_case
 from purposecase.export import ExportFile
+from purposecase.export.parts import workspace_bundle
 from purposecase.messages import Translator
 from purposecase.model import Item, PartnerDraft
 from purposecase.pieces import PIECE_KEYS
@@ -170,7 +171,7 @@ def test_the_trekker_imports_a_case_as_the_shared_case():
     assert panel.name_text.layout.display == "none"
     panel.import_button.click()
     assert "gedeelde Purpose Case" in text_of(panel.result.value)
-    items = trekker.export_bundle("shared").case.all_items()
+    items = workspace_bundle(trekker, "shared").case.all_items()
     assert [i.text for _, i in items] == [i.text for _, i in load_case("ontwikkelfonds").all_items()]
 
 

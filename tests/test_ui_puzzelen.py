@@ -266,3 +266,34 @@ def test_the_viewer_is_not_asked_to_react(workspace):
     partner = " ".join(texts(page(tokens["Ans"])))
     assert "Je kijkt mee" in viewer and "Reageer op items" not in viewer
     assert "Reageer op items" in partner
+
+
+def test_opening_the_board_loads_each_shared_draft_once(monkeypatch):
+    """Opening the step-3 board with N shared drafts costs N + a constant store loads (it was 2N + c)."""
+    from purposecase.store import Store
+
+    calls = []
+    real_load = Store.load
+
+    def counting_load(self, document_id):
+        calls.append(document_id)
+        return real_load(self, document_id)
+
+    monkeypatch.setattr(Store, "load", counting_load)
+
+    def loads_for(n: int) -> int:
+        trekker, ttoken = purposecase.create_workspace(f"Pact {n}")
+        for i in range(n):
+            _, token = trekker.add_partner(f"P{i}", f"Org {i}")
+            session = purposecase.open_workspace(token)
+            session.save_my_draft(draft(impact=[f"impact {i}"], intenties=["x"], inbreng=["y"]), base=0)
+            session.set_my_draft_shared(True)
+        calls.clear()
+        chapter = page(ttoken)
+        count = len(calls)
+        assert len(chapter.board.drafts) == n
+        chapter.board.close()
+        return count
+
+    one, three, five = loads_for(1), loads_for(3), loads_for(5)
+    assert three - one == 2 and five - three == 2, (one, three, five)

@@ -30,6 +30,7 @@ from xss_corpus import (
     widget_surface,
 )
 
+from purposecase.export.parts import workspace_bundle
 from purposecase.store import open_store
 from purposecase.ui.common import PageContext, esc
 
@@ -390,7 +391,7 @@ def test_a_shared_case_with_more_waarde_items_than_a_proposition_holds_keeps_ste
 def bundle(filled):
     from purposecase.workspace import open_workspace
 
-    b = open_workspace(filled.trekker_token).export_bundle("shared", lang="nl")
+    b = workspace_bundle(open_workspace(filled.trekker_token), "shared", lang="nl")
     return replace(b, figures=())  # the figures are checked above; kaleido is not needed here
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..messages import Translator
-from .bundle import ExportFigure, Section
+from .bundle import ExportBundle, ExportFigure, Section
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..valueprop import ValueProposition
@@ -189,20 +189,15 @@ def read_value_propositions(session: WorkspaceSession) -> tuple[list[ValuePropos
     from pydantic import ValidationError
 
     from ..model import CaseFileError
-    from ..store import NotFound
     from ..valueprop import MAX_PROPOSITIONS, VALUE_PROPOSITIONS, ValueProposition, ValuePropositions, reconcile
 
-    try:
-        doc = session.store.document(session.workspace_id, VALUE_PROPOSITIONS, create=False)
-    except NotFound:
-        return [], ()
-    head = session.store.load(doc.id)
+    head = session.document(VALUE_PROPOSITIONS).load_raw()
     if head is None:
         return [], ()
     content = head.content
     unreadable: list[str] = []
     try:
-        stored = ValuePropositions.from_content(content, source=f"value propositions {doc.id}")
+        stored = ValuePropositions.from_content(content, source=f"value propositions {head.document_id}")
     except CaseFileError:
         raw = content.get("propositions") if isinstance(content, dict) else None
         if not isinstance(raw, list) or content.get("schema", 1) != 1:
@@ -222,7 +217,7 @@ def read_value_propositions(session: WorkspaceSession) -> tuple[list[ValuePropos
                 continue
             good.append(vp)
         stored = ValuePropositions(propositions=good)
-    shared = session._shared_case_for_export()
+    shared = session.document("shared_case").load().record
     return list(reconcile(stored, shared).document.propositions), tuple(unreadable)
 
 
@@ -353,7 +348,7 @@ def workspace_figures(
         names = {p.id: p.name for p in session.partners(include_removed=True)}
         fig = roadmap_timeline(roadmap, names, title=t("export.figuur_tijdlijn"), no_owner=t("export.geen_eigenaar"))
         figures.append(ExportFigure(t("export.figuur_tijdlijn"), fig))
-    shared = session._shared_case_for_export()
+    shared = session.document("shared_case").load().record
     drafts = {p.id: d for p, d in session.shared_drafts()} if session.role != "partner" else {}
     rows = puzzle.give_and_take(session.partners(), shared, drafts)
     if any(r.inbreng or r.krijgt for r in rows):
@@ -405,3 +400,64 @@ def later_steps(session: WorkspaceSession, lang: str = "nl") -> LaterSteps:
     except Exception:  # noqa: BLE001 - leave the figures out, keep the export
         log.exception("export: the figures could not be made; left out")
     return LaterSteps(propositions, part, figures)
+
+
+def workspace_bundle(
+    session: WorkspaceSession, subject: str = "shared", *, partner_id: str | None = None, lang: str = "nl"
+) -> ExportBundle:
+    """Return an :class:`~purposecase.export.ExportBundle` of what ``session`` may export.
+
+    Args:
+        session: the page's or the CLI's session; its link decides what is readable.
+        subject: ``"shared"`` (the shared Purpose Case; every role) or ``"draft"``
+            (a partner's draft: the own draft for a partner; a *shared* draft,
+            named by ``partner_id``, for trekker and viewer).
+        partner_id: the draft's partner (trekker and viewer, subject ``"draft"``).
+        lang: language of the file's labels.
+
+    The bundle's drafts are those the session may read: the own draft for a
+    partner, the shared drafts for trekker and viewer. The value propositions
+    (step 4, one part per target group; orphaned ones marked), the Impact Roadmap
+    (step 5) and the figures of the later steps (roadmap timeline, give and take,
+    fit per target group) come along when they have content (:func:`later_steps`).
+
+    Raises:
+        Forbidden: for a draft this session may not read.
+        ValueError: for an unknown subject.
+    """
+    from ..workspace import SHARED, SHARED_CASE, Forbidden
+    from .bundle import DraftLine, ExportBundle, PartnerLine, slugify
+
+    t = Translator(lang)
+    workspace = session.workspace()
+    partners = session.partners()
+    lines = {p.id: PartnerLine(p.name, p.organisation, p.role) for p in session.partners(include_removed=True)}
+    own = session.access.partner_id if session.role == "partner" else None
+    if own is not None:
+        mine = session.my_draft()
+        drafts = (DraftLine(lines[own], mine.draft, mine.document.state),)
+    else:
+        drafts = tuple(DraftLine(lines[p.id], d, SHARED) for p, d in session.shared_drafts())
+    if subject == "shared":
+        shared = session.document(SHARED_CASE).load().record
+        case = shared.as_case(workspace.name, slug=slugify(workspace.name, "gedeelde-case"))
+        label = t("export.gedeelde_case")
+    elif subject == "draft":
+        if own is not None:
+            if partner_id not in (None, own):
+                raise Forbidden("a partner exports only their own draft")
+            draft, name = session.my_draft().draft, lines[own].name
+        else:
+            if partner_id is None:
+                raise ValueError("partner_id is required to export another partner's draft")
+            draft, name = session.draft_of(partner_id).draft, lines[partner_id].name
+        case = draft.as_case(workspace.name)
+        label = t("export.concept_van", naam=name)
+    else:
+        raise ValueError(f"unknown export subject {subject!r}; expected 'shared' or 'draft'")
+    later = later_steps(session, t.lang)
+    return ExportBundle(
+        case=case, label=label, workspace=workspace.name,
+        partners=tuple(lines[p.id] for p in partners), drafts=drafts, lang=t.lang,
+        value_propositions=later.value_propositions or None, roadmap=later.roadmap, figures=later.figures,
+    )

@@ -38,8 +38,17 @@ from ..backup import (
 from ..examples import load_catalogue
 from ..export import MEDIA_TYPES, ExportFile, file_name, today
 from ..messages import Translator
-from ..store import MAX_NAME_LENGTH, AccessError, ConflictError, InvalidInput, RevokedToken, StoreUnavailable
-from ..workspace import Forbidden, WorkspaceSession, open_workspace
+from ..workspace import (
+    MAX_NAME_LENGTH,
+    AccessError,
+    ConflictError,
+    Forbidden,
+    InvalidInput,
+    RevokedToken,
+    StoreUnavailable,
+    WorkspaceSession,
+    open_workspace,
+)
 from .common import PageContext, StatusLine, esc, header_html, message_html, safe_callback, style_widget, subtitle_html
 from .export_button import ExportButton, workspace_file
 from .links import chapter_url, link_html

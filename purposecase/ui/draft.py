@@ -26,11 +26,11 @@ from zoneinfo import ZoneInfo
 import ipywidgets as ipw
 import traitlets as tl
 
+from ..errors import ConflictError, InvalidInput, StoreError, StoreUnavailable
 from ..examples import load_catalogue
 from ..messages import Translator
 from ..model import KIND_PIECES, MAX_ITEM_LENGTH, Item, PartnerDraft
 from ..pieces import PIECE_KEYS, PIECES, get_piece
-from ..store import ConflictError, InvalidInput, StoreError, StoreUnavailable
 from ..workspace import SHARED, WorkspaceSession
 from .canvas import CanvasView, canvas_html
 from .common import StatusLine, error_key, esc, safe_callback, subtitle_html

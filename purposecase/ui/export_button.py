@@ -15,7 +15,7 @@ Drop it into any chapter::
 
 With a workspace link every chapter exports through :func:`workspace_file`, the
 same rules as chapter 08: the session's role decides, on the server side
-(:meth:`~purposecase.workspace.WorkspaceSession.export_bundle`), what it may export.
+(:func:`~purposecase.export.parts.workspace_bundle`), what it may export.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import traitlets as tl
 from ..export import FORMATS, ExportFile, bundle_for_case, export_file
 from ..export.fonts import FontMissing
 from ..export.images import FigureExportError
+from ..export.parts import workspace_bundle
 from ..messages import Translator
 from ..model import PurposeCase
 from .common import StatusLine, esc, safe_callback
@@ -91,11 +92,11 @@ def workspace_file(session: WorkspaceSession, subject: str, fmt: str, lang: str)
         ValueError: for an unknown subject or format.
     """
     if subject == "own":
-        bundle = session.export_bundle("draft", lang=lang)
+        bundle = workspace_bundle(session, "draft", lang=lang)
     elif subject.startswith("draft:"):
-        bundle = session.export_bundle("draft", partner_id=subject[6:], lang=lang)
+        bundle = workspace_bundle(session, "draft", partner_id=subject[6:], lang=lang)
     elif subject == "shared":
-        bundle = session.export_bundle("shared", lang=lang)
+        bundle = workspace_bundle(session, "shared", lang=lang)
     else:
         raise ValueError(f"unknown export subject {subject!r}; expected 'shared', 'own' or 'draft:<partner id>'")
     return export_file(bundle, fmt)
@@ -253,7 +254,7 @@ class ExportButton(ipw.VBox):
         A refused export (:class:`~purposecase.workspace.Forbidden`) and an unreachable
         database get their own message, as in chapter 08.
         """
-        from ..store import StoreUnavailable
+        from ..errors import StoreUnavailable
         from ..workspace import Forbidden
 
         def make(fmt: str) -> ExportFile:

@@ -54,7 +54,7 @@ def open_session(context: PageContext) -> tuple[WorkspaceSession | None, str]:
     """
     if not context.sleutel:
         return None, ""
-    from ..store import AccessError, RevokedToken, StoreError
+    from ..errors import AccessError, RevokedToken, StoreError
     from ..workspace import open_workspace
 
     try:

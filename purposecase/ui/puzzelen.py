@@ -15,10 +15,10 @@ import ipywidgets as ipw
 
 from .. import puzzle
 from ..checks import run_checks
+from ..errors import StoreUnavailable
 from ..messages import Translator
 from ..model import MAX_ITEM_LENGTH
 from ..pieces import PIECES, get_piece
-from ..store import StoreUnavailable
 from ..workspace import MAX_COMMENT, LoadedShared, WorkspaceSession
 from .canvas import CanvasView
 from .common import PageContext, StatusLine, esc, header_html, message_html, safe_callback, style_widget, subtitle_html

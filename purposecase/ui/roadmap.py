@@ -29,12 +29,12 @@ import ipywidgets as ipw
 import traitlets as tl
 
 from .. import roadmap as rm
+from ..errors import AccessError, ConflictError, InvalidInput, RevokedToken, StoreUnavailable
 from ..figures import NO_OWNER_COLOUR, format_number, owner_colours
 from ..messages import Translator
 from ..model import SharedCase
 from ..pieces import get_piece
 from ..roadmap import ImpactRoadmap, RoadmapInputError, RoadmapStep
-from ..store import AccessError, ConflictError, InvalidInput, RevokedToken, StoreUnavailable
 from ..workspace import WorkspaceSession, open_workspace
 from .common import (
     PageContext,

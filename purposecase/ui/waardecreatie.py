@@ -196,7 +196,7 @@ class SdgPanel(ipw.VBox):
         self._show_state()
 
     def _save(self, base: int) -> None:
-        from ..store import ConflictError
+        from ..errors import ConflictError
 
         try:
             revision = self.session.set_sdgs(list(self.model.chosen), base=base)

@@ -385,7 +385,7 @@ class PropositionPanel(ipw.VBox):
         """Save ``operation`` (trekker); show what went wrong in the user's language. Return success."""
         from pydantic import ValidationError
 
-        from ..store import ConflictError, StoreUnavailable
+        from ..errors import ConflictError, StoreUnavailable
         from ..workspace import Forbidden
 
         t = self.t
@@ -780,7 +780,7 @@ class PropositionPanel(ipw.VBox):
             self.status.show(self.t("vp.verwijderd", doelgroep=vp.doelgroep), "info")
 
     def _on_propose(self, _b=None) -> None:
-        from ..store import ConflictError, StoreUnavailable
+        from ..errors import ConflictError, StoreUnavailable
 
         t = self.t
         try:
@@ -834,7 +834,7 @@ class PropositionPanel(ipw.VBox):
             self._render_history()
 
     def _on_restore(self, _b=None) -> None:
-        from ..store import ConflictError
+        from ..errors import ConflictError
 
         number = self.restore_dropdown.value
         if number is None:

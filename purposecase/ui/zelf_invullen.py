@@ -16,9 +16,9 @@ from urllib.parse import urlencode
 
 import ipywidgets as ipw
 
+from ..errors import InvalidInput, StoreError, StoreUnavailable
 from ..examples import load_catalogue
 from ..messages import Translator
-from ..store import InvalidInput, StoreError, StoreUnavailable
 from ..workspace import DraftStatus, WorkspaceSession, create_workspace
 from .canvas import CanvasView
 from .common import (
