@@ -276,14 +276,27 @@ def install(config: Any) -> None:
 
     ADMISSION = admission = Admission(limits())
 
-    class NotFound(tornado.web.RequestHandler):
+    class SameOrigin(tornado.web.RequestHandler):
+        """Send ``Referrer-Policy: same-origin`` also from handlers outside jupyter_server's base."""
+
+        def set_default_headers(self) -> None:
+            super().set_default_headers()
+            self.set_header("Referrer-Policy", "same-origin")
+
+    class NotFound(SameOrigin):
         """Answer 404 to every method, without a traceback."""
 
         def prepare(self) -> None:
             raise tornado.web.HTTPError(404)
 
-    class SafeTemplateStatic(TemplateStaticFileHandler):
+    class SafeTemplateStatic(SameOrigin, TemplateStaticFileHandler):
         """Voilà's template static files; a path without ``<template>/static/<file>`` is a 404."""
+
+        def parse_url_path(self, path: str) -> str:
+            try:
+                return super().parse_url_path(path)
+            except (ValueError, AssertionError):
+                raise tornado.web.HTTPError(404) from None
 
         @classmethod
         def get_absolute_path(cls, root: str, path: str) -> str:
