@@ -2,7 +2,8 @@
 
 ``serve`` starts Voilà on the chapter notebooks with the workbook's settings:
 bound to 127.0.0.1, tracebacks hidden, kernels shut down when a page closes and
-idle kernels culled, the data folder outside the served folder.
+idle kernels culled, the data folder outside the served folder, kernel starts
+capped per server and rate-limited per client address (``voila_config/guard.py``).
 """
 
 from __future__ import annotations
@@ -123,8 +124,20 @@ def voila_argv(
 
 def serve(args: argparse.Namespace) -> int:
     """Run Voilà in the foreground until interrupted; return its exit code."""
+    from .voila_config import guard
+
     home = data_home()
     os.environ["PURPOSECASE_HOME"] = str(home)
+    # the Voilà config (voila_config/guard.py) reads the limits from the environment
+    if args.max_kernels is not None:
+        os.environ[guard.MAX_KERNELS_ENV] = str(args.max_kernels)
+    if args.starts_per_minute is not None:
+        os.environ[guard.STARTS_ENV] = str(args.starts_per_minute)
+    try:
+        guard.limits()
+    except ValueError as exc:
+        _say(str(exc))
+        return EXIT_BAD_INPUT
     os.environ.update(voila_env())
     argv = voila_argv(port=args.port, ip=args.ip, preheat=args.preheat, open_browser=args.open)
     url = f"http://{args.ip}:{args.port}/voila/render/{START_CHAPTER}"
@@ -365,6 +378,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ip", default=os.environ.get("PURPOSECASE_IP", "127.0.0.1"))
     p.add_argument("--preheat", action="store_true", help="keep preheated kernels ready (faster first page)")
     p.add_argument("--open", action="store_true", help="open a browser")
+    p.add_argument("--max-kernels", type=int, metavar="N",
+                   help="page kernels at most; past it a page says it is busy "
+                   "(default 40, or PURPOSECASE_MAX_KERNELS)")
+    p.add_argument("--starts-per-minute", type=int, metavar="N",
+                   help="kernel starts per client address, at once and per minute "
+                   "(default 20, or PURPOSECASE_KERNEL_STARTS_PER_MINUTE)")
     p.set_defaults(func=serve)
 
     from .export import FORMATS

@@ -45,7 +45,7 @@ def give_and_take_sankey(
     left = [r for r in rows if r.inbreng]
     right = [r for r in rows if r.krijgt]
     for r in left:
-        labels.append(_plain(f"{r.partner} {gives}"))
+        labels.append(f"{_plain(r.partner)} {gives}")
         colours.append(inbreng)
     middle = len(labels)
     labels.append(_plain(initiative))
@@ -57,7 +57,7 @@ def give_and_take_sankey(
         link_colours.append("rgba(47,122,79,0.35)")
         hover.append("<br>".join(_plain(text) for text in r.inbreng[:8]))
     for r in right:
-        labels.append(_plain(f"{r.partner} {gets}"))
+        labels.append(f"{_plain(r.partner)} {gets}")
         colours.append(opbrengsten)
         source.append(middle)
         target.append(len(labels) - 1)
@@ -230,10 +230,15 @@ def _short(text: str, limit: int = 40) -> str:
 
 
 def _plain(text: str) -> str:
-    """Escape user text for plotly, which reads ``<b>``, ``<a href>`` … in labels: shown literally, never as markup."""
+    """Escape user text for plotly and isolate its direction (U+2068 … U+2069, :mod:`purposecase.bidi`).
+
+    Plotly reads ``<b>``, ``<a href>`` … in labels: user text is shown literally, never as markup.
+    """
     import html
 
-    return html.escape(str(text), quote=False)
+    from .bidi import isolate
+
+    return isolate(html.escape(str(text), quote=False))
 
 
 def roadmap_effort_figure(

@@ -671,7 +671,11 @@ def _new_engine(url: str) -> Engine:
     if backend == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            from .paths import private_dir, private_file
+
+            target = Path(database).expanduser()
+            private_dir(target.parent)
+            private_file(target)  # 0600 before SQLite creates it (and its -wal/-shm) under the umask
         engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)

@@ -10,7 +10,9 @@ panes, so a controller can sort, filter and count:
 - ``Over``: title, what the case is, workspace, partners, date, source.
 
 Every text goes in as a string cell: a text starting with ``=`` is never a
-formula, and characters Excel refuses (control characters) are dropped.
+formula, and characters Excel refuses (control characters) are dropped. A text
+starting with ``=``, ``+``, ``-`` or ``@`` also gets ``quotePrefix``, so editing
+the cell in Excel or LibreOffice keeps it text.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 """Characters an .xlsx cell may not hold (openpyxl's ILLEGAL_CHARACTERS_RE)."""
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 HEADER_FILL = "F1EEE9"
+FORMULA_STARTS = ("=", "+", "-", "@")
+"""First characters that make a spreadsheet read a typed cell as a formula (OWASP: CSV/formula injection)."""
 
 
 def clean(text: object) -> str:
@@ -89,6 +93,10 @@ class _Writer:
             else:
                 cell.value = clean(value)
                 cell.data_type = "s"  # text stays text, even "=SUM(…)"
+                if cell.value.startswith(FORMULA_STARTS):
+                    # Excel/LibreOffice turn an edited "=…", "+…", "-…" or "@…" cell into a formula
+                    # unless the cell is marked as quoted text (the apostrophe prefix)
+                    cell.quotePrefix = True
             if wrap:
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
 
