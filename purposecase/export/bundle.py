@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol, runtime_checkable
@@ -128,6 +128,9 @@ class ExportBundle:
         roadmap: the step-5 Impact Roadmap (see :class:`Sectionable`), ``None`` while absent.
         figures: figures for the slides (roadmap timeline, give and take), empty while absent.
         lang: ``"nl"`` or ``"en"``: language of every label in the file.
+        piece_status: piece key → ``"leeg"``, ``"in_bespreking"`` or ``"akkoord"`` (the shared
+            case's :meth:`~purposecase.model.SharedCase.status`); empty when the case is not a
+            shared case (a draft, a publication case): then no status is shown.
     """
 
     case: PurposeCase
@@ -140,6 +143,7 @@ class ExportBundle:
     roadmap: Sectionable | None = None
     figures: tuple[ExportFigure, ...] = ()
     lang: str = "nl"
+    piece_status: Mapping[str, str] = field(default_factory=dict)
 
     def value_proposition_sections(self) -> list[Section]:
         """Return the value propositions as sections (empty while there are none)."""

@@ -368,6 +368,17 @@ def workspace_figures(
     return tuple(figures)
 
 
+def piece_status(session: WorkspaceSession) -> dict[str, str]:
+    """Return the shared case's agreement status per piece (for :attr:`ExportBundle.piece_status`).
+
+    Pass it only with the shared case: ``ExportBundle(..., piece_status=piece_status(session))``.
+    """
+    from ..pieces import PIECE_KEYS
+
+    shared = session._shared_case_for_export()
+    return {key: shared.status(key) for key in PIECE_KEYS}
+
+
 class LaterSteps(NamedTuple):
     """What the later steps add to a workspace export (see :func:`later_steps`).
 

@@ -1,0 +1,62 @@
+"""Issue 18: exports a trekker is proud to present — numbers in the spreadsheet, readable slides,
+a designed poster, figures in the user's language. Pure tests: open the files and look inside."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from export_samples import full_bundle
+
+from purposecase.export import export_bytes
+from purposecase.export.sheets import EURO_FORMAT
+
+
+def workbook(data: bytes):
+    from openpyxl import load_workbook
+
+    return load_workbook(io.BytesIO(data))
+
+
+# ------------------------------------------------------------------ XLSX
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_xlsx_hours_and_euros_are_numbers_with_dutch_formats_and_totals(lang):
+    wb = workbook(export_bytes(full_bundle(lang), "xlsx"))
+    road = wb["Impact Roadmap"]
+    header = [c.value for c in road[1]]
+    hours, euros = header.index("Uren" if lang == "nl" else "Hours") + 1, header.index("Euro") + 1
+    step2 = list(road.iter_rows(min_row=3, max_row=3))[0]
+    assert isinstance(step2[hours - 1].value, (int, float)) and step2[hours - 1].value == 80 + 25 + 0
+    assert step2[euros - 1].value == 3000 + 30000 + 800
+    assert step2[euros - 1].number_format == EURO_FORMAT and step2[hours - 1].number_format == "#,##0.0"
+    effort = wb["Inzet" if lang == "nl" else "Effort"]
+    assert [c.value for c in effort[1]][:4] == (
+        ["Partner", "Stap", "Uren", "Euro"] if lang == "nl" else ["Partner", "Step", "Hours", "Euro"]
+    )
+    cells = {(c.row, c.column): c for row in effort.iter_rows() for c in row}
+    assert all(isinstance(cells[(r, 4)].value, (int, float)) for r in range(2, 19))
+    assert all(cells[(r, 4)].number_format == EURO_FORMAT for r in range(2, 19))
+    # totals per partner (columns F–H) and per step (J–L), last row "Totaal"
+    per_partner = {effort.cell(r, 6).value: (effort.cell(r, 7).value, effort.cell(r, 8).value) for r in range(2, 6)}
+    assert per_partner["Bas Jansen"] == (12.5 * 21, 15000 * 21)
+    assert per_partner["Totaal" if lang == "nl" else "Total"][1] == (1500 + 15000 + 400) * 21
+    per_step = {effort.cell(r, 10).value: effort.cell(r, 12).value for r in range(2, 9)}
+    assert per_step["Stap 6" if lang == "nl" else "Step 6"] == 6 * (1500 + 15000 + 400)
+    assert effort.auto_filter.ref == "A1:D19"
+
+
+def test_xlsx_value_proposition_and_roadmap_sheets_have_one_frozen_filtered_header_row():
+    wb = workbook(export_bytes(full_bundle(), "xlsx"))
+    for name in ("Waardeproposities", "Impact Roadmap", "Inzet"):
+        ws = wb[name]
+        assert ws.freeze_panes == "A2", name
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), name
+        first = [c.value for c in ws[1] if c.value is not None]
+        assert "1" not in first and "Onderdeel" != first[0], first  # no generic "Onderdeel | 1 | 2 | 3"
+        second = [c.value for c in ws[2]]
+        assert second[: len(first)] != first  # the real headers are not repeated below
+    vp = wb["Waardeproposities"]
+    assert [c.value for c in vp[1]][:5] == ["Doelgroep", "Deel", "Onderdeel", "Item", "Belang (1–5)"]
+    rows = list(vp.iter_rows(min_row=2, values_only=True))
+    assert ("Studenten zorg en welzijn", "Profiel") == rows[0][:2] and isinstance(rows[0][4], int)
+    assert any(r[1] == "Waardekaart" and r[3] == "Gezamenlijke instroomroute" for r in rows)
