@@ -60,3 +60,53 @@ def test_xlsx_value_proposition_and_roadmap_sheets_have_one_frozen_filtered_head
     rows = list(vp.iter_rows(min_row=2, values_only=True))
     assert ("Studenten zorg en welzijn", "Profiel") == rows[0][:2] and isinstance(rows[0][4], int)
     assert any(r[1] == "Waardekaart" and r[3] == "Gezamenlijke instroomroute" for r in rows)
+
+
+# ------------------------------------------------------------------ PPTX
+def runs(data: bytes):
+    """Yield (slide number, run) for every text run on every slide, tables included."""
+    from pptx import Presentation
+
+    for n, slide in enumerate(Presentation(io.BytesIO(data)).slides, start=1):
+        for shape in slide.shapes:
+            frames = []
+            if shape.has_text_frame:
+                frames.append(shape.text_frame)
+            if getattr(shape, "has_table", False) and shape.has_table:
+                frames += [cell.text_frame for row in shape.table.rows for cell in row.cells]
+            for frame in frames:
+                for para in frame.paragraphs:
+                    for run in para.runs:
+                        if run.text.strip():
+                            yield n, run
+
+
+def smallest_run(data: bytes) -> float:
+    return min(run.font.size.pt for _, run in runs(data))
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_every_text_run_on_every_slide_is_at_least_12_pt(lang):
+    from export_samples import PARTNERS
+    from test_export_formats import big_case
+
+    from purposecase.export import PartnerLine
+
+    for case in (None, big_case(8)):
+        bundle = full_bundle(lang, case)
+        many = tuple(PartnerLine(f"Contact {n}", f"Organisatie met een lange naam {n}") for n in range(30))
+        data = export_bytes(bundle.__class__(**{**bundle.__dict__, "partners": PARTNERS + many}), "pptx")
+        small = [(n, run.text, run.font.size.pt) for n, run in runs(data) if run.font.size.pt < 12]
+        assert not small, small[:5]
+
+
+def test_the_canvas_slide_keeps_every_item_in_its_notes_and_shows_the_status():
+    from pptx import Presentation
+
+    bundle = full_bundle()
+    deck = Presentation(io.BytesIO(export_bytes(bundle, "pptx")))
+    canvas = deck.slides[1]
+    notes = canvas.notes_slide.notes_text_frame.text
+    assert all(item.text in notes for _, item in bundle.case.all_items())
+    text = " ".join(s.text_frame.text for s in canvas.shapes if s.has_text_frame)
+    assert "✓ akkoord" in text and "◐ in bespreking" in text and "○ leeg" in text
