@@ -41,7 +41,7 @@ def propositions() -> tuple[ValuePropositionPart, ...]:
         pijnen=[Pijn(id="p1", text="Stage voelt als losse klus zonder begeleiding 😕", belang=4),
                 Pijn(id="p2", text="Reistijd naar het ziekenhuis", belang=2)],
         voordelen=[Voordeel(id="g1", text="Baangarantie na de opleiding", belang=5)],
-        producten=[Product(id="x1", text="Leerwerkplek op de afdeling met vaste werkbegeleider")],
+        producten=[Product(id="x1", text="📌 Leerwerkplek op de afdeling met vaste werkbegeleider")],
         pijnverzachters=[Pijnverzachter(id="r1", text="Vaste werkbegeleider per student", verzacht=["p1"])],
         voordeelverschaffers=[Voordeelverschaffer(id="c1", text="Intentieverklaring voor een baan", creeert=["g1"])],
     )

@@ -110,3 +110,78 @@ def test_the_canvas_slide_keeps_every_item_in_its_notes_and_shows_the_status():
     assert all(item.text in notes for _, item in bundle.case.all_items())
     text = " ".join(s.text_frame.text for s in canvas.shapes if s.has_text_frame)
     assert "✓ akkoord" in text and "◐ in bespreking" in text and "○ leeg" in text
+
+
+# ------------------------------------------------------------------ PDF poster
+def pages(data: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def page_fonts(data: bytes) -> set[str]:
+    from pypdf import PdfReader
+
+    names = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    return names
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_poster_pages_two_and_three_are_designed_value_propositions_and_a_roadmap_timeline(lang):
+    text = pages(export_bytes(full_bundle(lang), "pdf"))
+    assert len(text) == 3
+    vp, road = text[1], text[2]
+    # profile and value map side by side, per target group, matching halves in one row
+    assert vp.count("PROFIEL" if lang == "nl" else "PROFILE") == 2
+    assert vp.count("WAARDEKAART" if lang == "nl" else "VALUE MAP") == 2
+    assert "●●●●● Baangarantie na de opleiding" in vp
+    halves = ("Taken", "Producten en diensten", "Pijnen", "Pijnverzachters", "Voordelen", "Voordeelverschaffers")
+    if lang == "en":
+        halves = ("Jobs", "Products and services", "Pains", "Pain relievers", "Gains", "Gain creators")
+    where = [vp.index(h + "\n") for h in halves]
+    assert where == sorted(where), where  # row by row: a profile half, then its value-map half beside it
+    # the roadmap: month names in the user's language, owners on the bars and cards, no broken header
+    months = ("jan 2026", "mrt", "okt", "jan 2027") if lang == "nl" else ("Jan 2026", "Mar", "Oct", "Jan 2027")
+    assert all(m in road for m in months), road[:400]
+    assert ("STAP 6" if lang == "nl" else "STEP 6") in road and "Cor Smit" in road
+    assert ("feb 2026 – mei 2026" if lang == "nl" else "Feb 2026 – May 2026") in road
+    assert "St\nap" not in road and "St\nep" not in road
+
+
+def test_poster_generic_tables_never_break_a_header_inside_a_word():
+    from test_export_formats import FakeRoadmap
+
+    from purposecase.export import ExportBundle, Section
+
+    class Wide(FakeRoadmap):
+        def export_sections(self, lang):
+            long = "Een lange beschrijving van wat er in deze stap gebeurt " * 3
+            return [Section("Stappen", ("Stap", "Wat", "Wie", "Skills", "Middelen", "Belemmeringen", "Opbrengst",
+                                        "Periode"), (("1", long, long, long, long, long, long, "2026-01"),))]
+
+    text = pages(export_bytes(ExportBundle(case=full_bundle().case, roadmap=Wide()), "pdf"))[-1]
+    assert "St\nap" not in text and "Belemme\n" not in text and "Stap" in text
+
+
+def test_poster_shows_the_agreement_status_per_piece():
+    text = pages(export_bytes(full_bundle(), "pdf"))[0]
+    assert "✓ akkoord" in text and "◐ in bespreking" in text and "○ leeg" in text
+    assert "akkoord" not in pages(export_bytes(full_bundle().__class__(case=full_bundle().case), "pdf"))[0]
+
+
+def test_poster_emoji_print_with_a_symbol_font_or_visibly_named(monkeypatch):
+    from purposecase.export import fonts
+
+    data = export_bytes(full_bundle(), "pdf")
+    if fonts.symbols_path() is not None:
+        assert any("Symbola" in name for name in page_fonts(data))  # pypdf cannot map its glyphs back to text
+    fonts._cmaps.cache_clear()
+    monkeypatch.setattr(fonts, "symbols_path", lambda: None)
+    try:
+        text = pages(export_bytes(full_bundle(), "pdf"))[1]
+    finally:
+        fonts._cmaps.cache_clear()
+    assert "[pushpin] Leerwerkplek" in text
