@@ -130,26 +130,20 @@ def give_and_take_figure(
         named: list[str | None] = [n for n in everyone if n in side]
         return named + ([None] if None in side else [])
 
-    labels, colours, xs, ys = [], [], [], []
+    labels, colours = [], []
     source, target, value, colour, hover = [], [], [], [], []
 
-    def node(name: str | None, pieces: dict[str, list[str]], x: float, y: float) -> int:
+    def node(name: str | None, pieces: dict[str, list[str]]) -> int:
         counts = ", ".join(f"{len(texts)} {piece_names.get(p, p)}" for p, texts in pieces.items())
         labels.append(_plain(f"{name or unassigned}: {counts}"))
         colours.append(palette.get(name, UNASSIGNED_COLOUR) if name else UNASSIGNED_COLOUR)
-        xs.append(x)
-        ys.append(y)
         return len(labels) - 1
 
-    def spread(n: int) -> list[float]:
-        return [0.5] if n == 1 else [0.05 + 0.9 * i / (n - 1) for i in range(n)]
-
-    middle = node(None, {}, 0.5, 0.5)
+    middle = node(None, {})
     labels[middle], colours[middle] = _plain(initiative), INITIATIVE_COLOUR
-    for side, x in ((left, 0.001), (right, 0.999)):
-        names = order(side)
-        for name, y in zip(names, spread(len(names)), strict=True):
-            n = node(name, side[name], x, y)
+    for side in (left, right):  # plotly places sources left, the initiative in the middle, sinks right
+        for name in order(side):
+            n = node(name, side[name])
             for piece, texts in side[name].items():
                 source.append(n if side is left else middle)
                 target.append(middle if side is left else n)
@@ -159,8 +153,7 @@ def give_and_take_figure(
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
-            node=dict(label=labels, color=colours, pad=22, thickness=22, x=xs, y=ys,
-                      line=dict(color="#ffffff", width=1)),
+            node=dict(label=labels, color=colours, pad=22, thickness=22, line=dict(color="#ffffff", width=1)),
             link=dict(source=source, target=target, value=value, color=colour, customdata=hover,
                       hovertemplate="%{customdata}<extra></extra>"),
         )
