@@ -160,7 +160,7 @@ def give_and_take_figure(
     )
     for x, text, anchor in ((0.0, gives, "left"), (1.0, gets, "right")):
         fig.add_annotation(text=f"<b>{_plain(text)}</b>", x=x, y=1.06, xref="paper", yref="paper",
-                           showarrow=False, xanchor=anchor, font=dict(size=15))
+                           showarrow=False, xanchor=anchor)
     fig.update_layout(
         title=title,
         font=dict(family="DejaVu Sans, sans-serif", size=13),
@@ -285,6 +285,22 @@ MONTHS = {
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
 }
 """Short month names per language (Dutch: Taalunie abbreviations, "mrt", "okt")."""
+
+
+def month_text(month: str | None, lang: str = "nl") -> str:
+    """Return ``"2026-03"`` as ``"mrt 2026"`` (nl) or ``"Mar 2026"`` (en); ``""`` for ``None``."""
+    if not month:
+        return ""
+    year, number = month.split("-")[:2]
+    return f"{MONTHS.get(lang, MONTHS['nl'])[int(number) - 1]} {year}"
+
+
+def period_text(start: str | None, end: str | None, lang: str = "nl") -> str:
+    """Return a roadmap step's period in words: ``"feb 2026 – mei 2026"``, one month once, ``""`` without."""
+    first, last = start or end, end or start
+    if not first:
+        return ""
+    return month_text(first, lang) if first == last else f"{month_text(first, lang)} – {month_text(last, lang)}"
 
 
 def month_ticks(first: str, last: str, lang: str = "nl", most: int = 12) -> tuple[list[str], list[str]]:

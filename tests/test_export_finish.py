@@ -185,3 +185,21 @@ def test_poster_emoji_print_with_a_symbol_font_or_visibly_named(monkeypatch):
     finally:
         fonts._cmaps.cache_clear()
     assert "[pushpin] Leerwerkplek" in text
+
+
+def test_slide_tables_give_every_column_room_for_its_longest_word():
+    from pptx import Presentation
+    from pptx.util import Emu
+
+    from purposecase.export import fonts
+
+    deck = Presentation(io.BytesIO(export_bytes(full_bundle(), "pptx")))
+    tables = [s.table for slide in deck.slides for s in slide.shapes if getattr(s, "has_table", False) and s.has_table]
+    assert tables
+    for table in tables:
+        for c, column in enumerate(table.columns):
+            rows = list(table.rows)
+            head = rows[0].cells[c].text.split()
+            words = [w for row in rows[1:] for w in row.cells[c].text.split()]
+            need = max([fonts.text_width(w, 12, bold=True) for w in head] + [fonts.text_width(w, 12) for w in words])
+            assert Emu(column.width).pt >= need + 14.4, (c, head)  # + the cell's 0.1 inch margins

@@ -317,10 +317,12 @@ class RoadmapPart:
 
     def export_sections(self, lang: str) -> list[Section]:
         """Return the steps table and, when anyone put in hours or euros, the effort table."""
+        from ..figures import period_text
+
         t = Translator(lang)
         rows = []
         for s in self.steps:
-            period = " – ".join(x for x in (s.get("start"), s.get("eind")) if x)
+            period = period_text(s.get("start"), s.get("eind"), lang)  # "feb 2026 – mei 2026", in ``lang``
             rows.append(
                 (
                     str(s.get("stap", "")), s.get("wat", ""), s.get("eigenaren", ""), s.get("skills", ""),

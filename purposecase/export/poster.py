@@ -602,7 +602,7 @@ class PosterBuilder:
         from reportlab.lib.colors import HexColor
         from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-        from ..figures import OWNER_PALETTE
+        from ..figures import OWNER_PALETTE, period_text
         from ..pieces import get_piece
 
         t = self.t
@@ -626,7 +626,7 @@ class PosterBuilder:
                 Paragraph(f"<b>{_text(s.get('wat') or '…')}</b>", st["body"]),
                 Paragraph(f"<b>{escape(t('export.kol_wie'))}:</b> {who_markup}", st["small"]),
             ]
-            period = _period_text(s.get("start"), s.get("eind"), t.lang)
+            period = period_text(s.get("start"), s.get("eind"), t.lang)
             if period:
                 card.append(Paragraph(f"<b>{escape(t('export.kol_periode'))}:</b> {escape(period)}", st["small"]))
             effort = []
@@ -733,23 +733,6 @@ def poster_pdf(bundle: ExportBundle, *, value_propositions: bool = True, roadmap
     return PosterBuilder(bundle, include_value_propositions=value_propositions, include_roadmap=roadmap).build()
 
 # ------------------------------------------------------------ pages 2–3 in the poster's design
-def _month_text(month: str | None, lang: str) -> str:
-    """Return ``"2026-03"`` as ``"mrt 2026"`` (nl) or ``"Mar 2026"`` (en); ``""`` for ``None``."""
-    from ..figures import MONTHS
-
-    if not month:
-        return ""
-    year, number = month.split("-")[:2]
-    return f"{MONTHS.get(lang, MONTHS['nl'])[int(number) - 1]} {year}"
-
-
-def _period_text(start: str | None, end: str | None, lang: str) -> str:
-    first, last = start or end, end or start
-    if not first:
-        return ""
-    return _month_text(first, lang) if first == last else f"{_month_text(first, lang)} – {_month_text(last, lang)}"
-
-
 def _owners(text: str) -> list[str]:
     """Split a roadmap step's owners (names joined by ", ")."""
     return [name.strip() for name in (text or "").split(", ") if name.strip()]
@@ -884,12 +867,12 @@ def _dots(importance: str) -> str:
     return "●" * n + "○" * (5 - n) if n else ""
 
 
-def _column_widths(section: Section, weights: list[int], width: float, size: float) -> list[float]:
+def _column_widths(section: Section, weights: list[int], width: float, size: float, pad: float = 12.0) -> list[float]:
     """Return column widths for a table: each at least its longest word wide (headers bold), the rest by weight.
 
-    A header such as "Stap" never breaks inside a word ("St/ap", issue 18).
+    A header such as "Stap" never breaks inside a word ("St/ap", issue 18). ``pad`` is a
+    cell's left plus right padding in points.
     """
-    pad = 12.0
     floors = []
     for i in range(len(weights)):
         words = (section.columns[i].split() if i < len(section.columns) else [])

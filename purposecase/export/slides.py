@@ -158,17 +158,24 @@ class SlideBuilder:
         shape.shadow.inherit = False
 
     def _title(self, slide: Slide, text: str, colour: str = INK, subtitle: str = "") -> float:
-        """Draw a slide title (and optional subtitle); return the y (inches) below it."""
-        self._text(slide, 0.5, 0.3, SLIDE_W_IN - 1.0, 0.7, [[_Run(text, bold=True, colour=colour, size=28)]])
+        """Draw a slide title on one line (28 pt, down to 20 pt for a long one) and an optional subtitle.
+
+        Returns:
+            The y (inches) below them.
+        """
+        size = 28.0
+        while size > 20 and fonts.text_width(text, size, bold=True) > (SLIDE_W_IN - 1.1) * PT_PER_IN:
+            size -= 1
+        self._text(slide, 0.5, 0.3, SLIDE_W_IN - 1.0, 0.7, [[_Run(text, bold=True, colour=colour, size=size)]])
         y = 1.0
         if subtitle:
             self._text(slide, 0.5, 0.95, SLIDE_W_IN - 1.0, 0.45, [[_Run(subtitle, italic=True, colour=MUTED, size=15)]])
             y = 1.45
         return y
 
-    def _footer(self, slide: Slide) -> None:
+    def _footer(self, slide: Slide, extra: str = "") -> None:
         b = self.bundle
-        text = " · ".join(x for x in (b.case.title, b.label, b.date_text()) if x)
+        text = " · ".join(x for x in (b.case.title, b.label, b.date_text(), extra) if x)
         self._text(slide, 0.5, SLIDE_H_IN - 0.4, SLIDE_W_IN - 1.0, 0.3, [[_Run(text, colour=MUTED, size=MIN_RUN)]])
 
     # ------------------------------------------------------------ slides
@@ -289,9 +296,9 @@ class SlideBuilder:
             items = b.case.items(p.key)
             paragraphs = [[_Run(p.name(t.lang).upper(), bold=True, colour=_hex(p.colour), size=size + 1)]]
             status = b.piece_status.get(p.key)
-            if status:
-                paragraphs[0].append(_Run(f"  {STATUS_MARK[status]} {t('export.status.' + status)}", colour=MUTED,
-                                          size=size))
+            if status:  # a narrow box shows the mark only; the footer explains the marks
+                word = f" {t('export.status.' + status)}" if p.area.column_span > 1 else ""
+                paragraphs[0].append(_Run(f"  {STATUS_MARK[status]}{word}", colour=MUTED, size=size))
             if not items:
                 paragraphs.append([_Run(t("canvas.leeg"), italic=True, colour=MUTED, size=size)])
             paragraphs += [_item_runs(i, t, size) for i in items[: counts[p.key]]]
@@ -302,7 +309,10 @@ class SlideBuilder:
                           colour=MUTED, size=size)]
                 )
             self._text(slide, x, top + 0.06, w, h - 0.06, paragraphs, space_after=2, hanging=size * 0.9)
-        self._footer(slide)
+        legend = ""
+        if b.piece_status:
+            legend = "  ".join(f"{STATUS_MARK[k]} {t('export.status.' + k)}" for k in STATUS_MARK)
+        self._footer(slide, legend)
         notes = [t("export.notities_canvas")]
         for p in PIECES:
             status = b.piece_status.get(p.key)
@@ -390,14 +400,22 @@ class SlideBuilder:
         from pptx.util import Inches, Pt
 
         t = self.t
+        from .poster import _column_widths
+
         for section in sections:
             cols = max(1, len(section.columns))
-            width_pt = (SLIDE_W_IN - 1.0) / cols * PT_PER_IN - 10
             room = (SLIDE_H_IN - 1.45 - 0.7) * PT_PER_IN
-            size = 12.0
+            size = MIN_RUN
+            longest = [
+                max([len(section.columns[i])] + [len(r[i]) for r in section.rows if i < len(r)]) for i in range(cols)
+            ]
+            # columns as wide as their content suggests, never narrower than their longest word
+            widths = _column_widths(section, [min(60, max(6, n)) for n in longest], (SLIDE_W_IN - 1.0) * PT_PER_IN,
+                                    size, pad=24.0)  # cell margins 0.1 inch each side, and a little air
 
-            def row_h(row: tuple[str, ...], width_pt: float = width_pt, size: float = size) -> float:
-                return max(fonts.line_count(c, width_pt, size) for c in row) * size * 1.2 + 10
+            def row_h(row: tuple[str, ...], widths: list[float] = widths, size: float = size) -> float:
+                lines = max(fonts.line_count(c, w - 10, size) for c, w in zip(row, widths, strict=False))
+                return lines * size * 1.2 + 10
 
             chunks: list[list[tuple[str, ...]]] = [[]]
             used = row_h(section.columns)
@@ -416,6 +434,8 @@ class SlideBuilder:
                     len(chunk) + 1, cols, Inches(0.5), Inches(y), Inches(SLIDE_W_IN - 1.0), Inches(0.4)
                 )
                 table = shape.table
+                for c, w in enumerate(widths):
+                    table.columns[c].width = Inches(w / PT_PER_IN)
                 for c, text in enumerate(section.columns):
                     table.cell(0, c).text = text
                     for para in table.cell(0, c).text_frame.paragraphs:
