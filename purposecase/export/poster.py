@@ -284,7 +284,7 @@ class PosterBuilder:
             bits = [b.kind_text(t("export.purpose_case"))]
             if b.workspace and b.workspace != b.case.title:
                 bits.append(b.workspace)
-            bits += [x for x in (b.case.sector, b.case.region) if x]
+            bits += [x for x in (b.sector_region(),) if x]
             bits.append(b.date_text())
             flowables.append(Paragraph(_text(" · ".join(bits)), line_style))
             partners = self._partners_line()

@@ -307,7 +307,7 @@ class _Writer:
             (t("export.veld_werkruimte"), b.workspace or ""),
             (t("export.veld_datum"), b.date_text()),
             (t("export.partners"), "; ".join(p.label() for p in b.partners)),
-            (t("export.veld_sector"), " · ".join(x for x in (b.case.sector, b.case.region) if x)),
+            (t("export.veld_sector"), b.sector_region()),
             (t("export.veld_bron"), b.case.source.citation() if b.case.source else ""),
             (t("export.veld_instrument"), t("export.bron_instrument")),
         ]

@@ -188,8 +188,8 @@ class SlideBuilder:
         lines = [b.kind_text(t("export.purpose_case"))]
         if b.workspace and b.workspace != b.case.title:
             lines.append(b.workspace)
-        if b.case.sector or b.case.region:
-            lines.append(" · ".join(x for x in (b.case.sector, b.case.region) if x))
+        if b.sector_region():
+            lines.append(b.sector_region())
         lines.append(b.date_text())
         paragraphs = [[_Run(line, colour=MUTED, size=20)] for line in lines]
         if b.partners:
