@@ -203,3 +203,35 @@ def test_slide_tables_give_every_column_room_for_its_longest_word():
             words = [w for row in rows[1:] for w in row.cells[c].text.split()]
             need = max([fonts.text_width(w, 12, bold=True) for w in head] + [fonts.text_width(w, 12) for w in words])
             assert Emu(column.width).pt >= need + 14.4, (c, head)  # + the cell's 0.1 inch margins
+
+
+# ------------------------------------------------------------------ the ten cases and a large workspace
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_every_publication_case_and_a_large_workspace_in_every_format(lang):
+    from test_export_formats import big_case
+
+    from purposecase.examples import list_cases, load_case
+    from purposecase.export import FORMATS, bundle_for_case
+
+    bundles = [bundle_for_case(load_case(c.slug), lang=lang) for c in list_cases()]
+    bundles.append(full_bundle(lang, big_case(25)))
+    for bundle in bundles:
+        files = {fmt: export_bytes(bundle, fmt) for fmt in FORMATS}
+        assert smallest_run(files["pptx"]) >= 12, bundle.case.slug
+        text = "".join(pages(files["pdf"]))
+        assert bundle.case.title.split()[0] in text
+        wb = workbook(files["xlsx"])
+        for ws in wb.worksheets:
+            assert ws.freeze_panes == "A2", (bundle.case.slug, ws.title)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_poster_pages_as_png(artifacts, lang):
+    """Render every poster page of the full workspace (pypdfium2) for people to look at: tests/output/."""
+    pdfium = pytest.importorskip("pypdfium2")
+    doc = pdfium.PdfDocument(export_bytes(full_bundle(lang), "pdf"))
+    for n in range(len(doc)):
+        image = doc[n].render(scale=1.2).to_pil()
+        image.save(artifacts / f"issue18-poster-{lang}-page{n + 1}.png")
+        colours = image.convert("RGB").getcolors(maxcolors=1 << 20)
+        assert colours is not None and len(colours) > 50

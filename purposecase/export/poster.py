@@ -133,7 +133,7 @@ def _item_paragraphs(piece: Piece, items: list[Item], styles: _Styles, t: Transl
 
 
 def _head_paragraphs(
-    piece: Piece, styles: _Styles, t: Translator, *, suffix: str = "", status: str | None = None
+    piece: Piece, styles: _Styles, t: Translator, *, suffix: str = "", status: str | None = None, narrow: bool = False
 ) -> list[Any]:
     from reportlab.platypus import Paragraph
 
@@ -141,9 +141,9 @@ def _head_paragraphs(
     badge = ""
     if status in STATUS_MARK:
         badge = (
-            f'<font size="{styles.size}" color="{STATUS_COLOUR[status]}">  {STATUS_MARK[status]} '
-            f'{escape(t("export.status." + status))}</font>'
-        )
+            f'<font size="{styles.size}" color="{STATUS_COLOUR[status]}">  {STATUS_MARK[status]}'
+            + ("" if narrow else " " + escape(t("export.status." + status))) + "</font>"
+        )  # a narrow box shows the mark only; the header explains the marks
     return [
         Paragraph(f'<font color="{piece.colour}">{name}</font>{badge}', styles.name),
         Paragraph(escape(piece.question(t.lang)), styles.question),
@@ -230,7 +230,8 @@ class PosterBuilder:
 
                 body = [Paragraph(escape(self.t("canvas.leeg")), styles.empty)]
             status = self.bundle.piece_status.get(piece.key)
-            boxes.append(_Box(piece, x, width, _head_paragraphs(piece, styles, self.t, status=status), body))
+            head = _head_paragraphs(piece, styles, self.t, status=status, narrow=area.column_span == 1)
+            boxes.append(_Box(piece, x, width, head, body))
         return boxes
 
     def _row_needs(self, boxes: list[_Box]) -> dict[int, float]:
@@ -286,6 +287,8 @@ class PosterBuilder:
                 bits.append(b.workspace)
             bits += [x for x in (b.sector_region(),) if x]
             bits.append(b.date_text())
+            if b.piece_status:
+                bits.append("  ".join(f"{STATUS_MARK[k]} {t('export.status.' + k)}" for k in STATUS_MARK))
             flowables.append(Paragraph(_text(" · ".join(bits)), line_style))
             partners = self._partners_line()
             if partners:
