@@ -93,3 +93,13 @@ def test_sector_names_are_english_in_the_english_version(page, voila_server, art
     options = [o.replace("\xa0", " ") for o in page.locator(".pc-sector-dropdown select option").all_inner_texts()]
     assert "Zorg en Welzijn" in options
     page.screenshot(path=str(artifacts / "issue18-03-sectors-nl.png"), full_page=True)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_chapter_02_in_voila_breaks_piece_names_only_between_syllables(page, voila_server, artifacts, lang):
+    page.set_viewport_size({"width": 1100, "height": 900})
+    page.goto(voila_server.url("02_purpose_case.ipynb", "taal=en" if lang == "en" else ""))
+    page.wait_for_selector(".pc-instrument-canvas .pc-piece-name", timeout=90_000)
+    for text, bad, fits in page.evaluate(LINE_BREAKS, ".pc-instrument-canvas .pc-piece-name"):
+        assert not bad and fits, (text, bad)
+    page.screenshot(path=str(artifacts / f"issue18-02-instrument-{lang}.png"), full_page=True)
