@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .pieces import get_piece
+from .puzzle import GET_PIECES, GIVE_PIECES
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -19,10 +20,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 INITIATIVE_COLOUR = "#4a5761"
 UNASSIGNED_COLOUR = "#b9b3aa"
-GIVE_PIECES = ("inbreng", "middelen")
-"""Pieces that say what a partner gives (publication: "Wat draag ik bij", "Wat hebben we nodig")."""
-GET_PIECES = ("waarde", "opbrengsten")
-"""Pieces that say what a partner gets (publication: waarde, financiële en niet-financiële opbrengsten)."""
 
 
 @dataclass(frozen=True)
@@ -60,20 +57,27 @@ def give_and_take_items(shared: Any, organisations: Mapping[str, str]) -> list[G
         organisations: partner id → organisation name (the contact person's name only where
             a partner has no organisation).
     """
+    from .puzzle import TARGET_GROUP, givers, recipients
 
-    def orgs(ids: Sequence[str]) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(organisations[i] for i in ids if i in organisations))
+    groups = {i.id: i.text for i in shared.items("doelgroepen") if hasattr(i, "id")}
+
+    def names(ids: Sequence[str]) -> tuple[str, ...]:
+        out = []
+        for i in ids:
+            if i.startswith(TARGET_GROUP) and i[len(TARGET_GROUP):] in groups:
+                out.append(groups[i[len(TARGET_GROUP):]])
+            elif i in organisations:
+                out.append(organisations[i])
+        return tuple(dict.fromkeys(out))
 
     out = []
     for key in GIVE_PIECES + GET_PIECES:
         for item in shared.items(key):
-            origin = orgs(getattr(item, "origin", ()) or ())
-            label = (item.partner,) if item.partner else ()
+            label = (item.partner,) if item.partner else ()  # a publication case names its partner in text
             if key in GIVE_PIECES:
-                out.append(GiveTakeItem(key, item.text, givers=origin or label, kind=item.kind))
+                out.append(GiveTakeItem(key, item.text, givers=names(givers(item)) or label, kind=item.kind))
             else:
-                voor = orgs(getattr(item, "voor", ()) or ())
-                out.append(GiveTakeItem(key, item.text, recipients=voor or label or origin, kind=item.kind))
+                out.append(GiveTakeItem(key, item.text, recipients=names(recipients(item)) or label, kind=item.kind))
     return out
 
 
