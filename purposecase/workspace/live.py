@@ -25,7 +25,9 @@ reload, and never overwrite what the user is typing.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import secrets
 import threading
 import time
@@ -53,6 +55,8 @@ HEARTBEAT_SECONDS = 10.0
 """How often an open page says it is still there."""
 PRESENT_SECONDS = 30.0
 """A page without a heartbeat for this long is no longer shown as present."""
+STATS_ENV = "PURPOSECASE_LIVE_STATS"
+"""When set to a folder, every feed writes its query and delivery counts there (``benchmarks/live.py``)."""
 OFFLINE_RETRY_SECONDS = (0.5, 1.0, 2.0, 5.0)
 """Pauses between attempts while the database is unreachable (the last repeats)."""
 
@@ -188,7 +192,20 @@ class LiveFeed:
         self.queries += 1
         return fn(*args, **kwargs)
 
+    def _write_stats(self) -> None:
+        folder = os.environ.get(STATS_ENV)
+        if not folder:
+            return
+        try:
+            path = os.path.join(folder, f"{self.page_id}.json")
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump({"chapter": self.chapter, "queries": self.queries, "deliveries": self.deliveries,
+                           "at": time.time()}, f)
+        except OSError as exc:
+            log.debug("live stats not written: %s", exc)
+
     def _heartbeat(self) -> bool:
+        self._write_stats()
         s = self.session
         return self._query(
             self.store.heartbeat, self.page_id, s.workspace_id, s.role,
