@@ -31,7 +31,8 @@ from .common import (
     style_widget,
     subtitle_html,
 )
-from .draft import DraftEditor, format_time
+from .draft import DraftEditor
+from .editor import format_time
 from .export_button import ExportButton
 from .links import chapter_url, link_html
 from .nav import NavBar, open_session

@@ -39,6 +39,7 @@ from .documents import (
     Loaded,
     ReactionRules,
     document_kind,
+    merge_drafts,
 )
 from .session import (
     MAX_COMMENT,
@@ -59,4 +60,5 @@ __all__ = [
     "Forbidden", "InvalidInput", "InvalidToken", "Loaded", "LoadedDraft", "LoadedShared", "NotFound", "Partner",
     "ReactionRules", "Restored", "Revision", "RevisionInfo", "RevokedToken", "SchemaTooNew", "Store", "StoreError",
     "StoreUnavailable", "WorkspaceSession", "create_workspace", "open_workspace", "document_kind",
+    "merge_drafts",
 ]
