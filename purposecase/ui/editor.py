@@ -70,18 +70,36 @@ def in_kernel() -> bool:
 class EditorWords:
     """The message keys an editor speaks with (each document says "concept", "roadmap", … its own way).
 
-    Attributes:
-        state: prefix of the save-state keys ``.opgeslagen`` (``{revisie}``), ``.nog_niets``,
-            ``.niet_opgeslagen``, ``.conflict`` and ``.onbereikbaar`` (``{seconden}``).
-        conflict: prefix of the conflict panel's keys ``.uitleg`` (``{tijd}``, ``{revisie}``),
-            ``.jouw_versie``, ``.andere_versie``, ``.mijn``, ``.hun`` and ``.combineer``.
-        history: prefix of the history keys ``.versie``, ``.regel`` (``{revisie}``, ``{wie}``,
-            ``{tijd}``), ``.versie_n``, ``.herstel`` and ``.hersteld`` (``{revisie}``, ``{nieuw}``).
+    The defaults are the draft's words. Save state: ``saved`` (``{revisie}``), ``nothing``, ``unsaved``,
+    ``conflict``, ``unreachable`` (``{seconden}``). Conflict panel: ``explain`` (``{tijd}``, ``{revisie}``),
+    ``mine_title``, ``theirs_title``, ``keep_mine``, ``take_theirs``, ``combine``. History: ``version``,
+    ``line`` (``{revisie}``, ``{wie}``, ``{tijd}``), ``version_n`` (``{revisie}``), ``restore``,
+    ``restored`` (``{revisie}``, ``{nieuw}``).
     """
 
-    state: str = "opslaan"
-    conflict: str = "conflict"
-    history: str = "geschiedenis"
+    saved: str = "opslaan.opgeslagen"
+    nothing: str = "opslaan.nog_niets"
+    unsaved: str = "opslaan.niet_opgeslagen"
+    conflict: str = "opslaan.conflict"
+    unreachable: str = "opslaan.onbereikbaar"
+    explain: str = "conflict.uitleg"
+    mine_title: str = "conflict.jouw_versie"
+    theirs_title: str = "conflict.andere_versie"
+    keep_mine: str = "conflict.mijn"
+    take_theirs: str = "conflict.hun"
+    combine: str = "conflict.combineer"
+    version: str = "geschiedenis.versie"
+    line: str = "geschiedenis.regel"
+    version_n: str = "geschiedenis.versie_n"
+    restore: str = "geschiedenis.herstel"
+    restored: str = "geschiedenis.hersteld"
+
+
+ITEM_WORDS = EditorWords(
+    explain="editor.item.uitleg", mine_title="editor.item.jouw_tekst", theirs_title="editor.item.andere_tekst",
+    keep_mine="editor.item.mijn", take_theirs="editor.item.hun", combine="editor.item.combineer",
+)
+"""The words of a document edited item by item (the shared case, the value propositions)."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +164,40 @@ class Conflict:
     key: Any = None
     keep_mine: Callable[[Any], Any] | None = None
     combined: Any = None
+
+
+def text_edit(
+    read: Callable[[Any], str | None],
+    write: Callable[[str], Callable[[Any], Any]],
+    before: str,
+    mine: str,
+    t: Translator,
+) -> Callable[[Any], Any]:
+    """Return an operation that sets one item's text to ``mine``, unless someone else changed it since ``before``.
+
+    Args:
+        read: ``read(record)`` → the item's text now, or ``None`` when the item is gone (nothing to edit).
+        write: ``write(text)`` → the operation that sets the item's text.
+        before: the text when the user started typing.
+        mine: what the user typed.
+        t: translator (for the explanation of "combine").
+
+    The operation raises :class:`EditConflict` when the stored text is neither ``before`` nor
+    ``mine``: keep mine, take theirs, or combine (the other text, " / ", mine).
+    """
+
+    def operation(record: Any) -> Any:
+        now = read(record)
+        if now is None:
+            return record
+        if now not in (before, mine):
+            raise EditConflict(
+                mine, now, keep_mine=write(mine), combined=write(f"{now} / {mine}"),
+                explain=[t("editor.item.combineer_uitleg")],
+            )
+        return write(mine)(record)
+
+    return operation
 
 
 class DocumentEditorModel(tl.HasTraits):
@@ -323,7 +375,7 @@ class DocumentEditorModel(tl.HasTraits):
                 wait = RETRY_SECONDS[min(self._retry, len(RETRY_SECONDS) - 1)]
                 self._retry += 1
                 self.retry_in = int(wait)
-                self.status.show(self.t(f"{self.words.state}.onbereikbaar", seconden=int(wait)), "warning")
+                self.status.show(self.t(self.words.unreachable, seconden=int(wait)), "warning")
                 self.schedule(wait)
                 return False
             except ConflictError:  # a re-applying kind: the document kept moving; try again shortly
@@ -369,10 +421,18 @@ class DocumentEditorModel(tl.HasTraits):
             try:
                 result = self._write(operation, note)
             except EditConflict as exc:
+                document = self.handle.find()
+                self.head = max(self.head, document.head if document is not None else 0)
                 self._open(
                     Conflict(exc.mine, exc.theirs, self.head, None, exc.explain, key, exc.keep_mine, exc.combined)
                 )
                 return False
+            except (StoreUnavailable, ConflictError):
+                raise  # kept: tried again later
+            except Exception:
+                del self.pending[key]  # an operation the record refuses (too long, too many) never saves: drop it
+                self.dirty = bool(self.pending)
+                raise
             del self.pending[key]
             with self.hold_trait_notifications():
                 self.base = self.head = max(self.head, result.base)
@@ -453,10 +513,8 @@ class DocumentEditorModel(tl.HasTraits):
                 return False
             restored = self.handle.restore(number, base=exc.theirs.number)
         self.show(restored.record, restored.base)
-        if self._on_saved is not None and not self.asks:
-            self._on_saved(restored)
         self.status.show(
-            self.t(f"{self.words.history}.hersteld", revisie=number, nieuw=restored.base), "info"
+            self.t(self.words.restored, revisie=number, nieuw=restored.base), "info"
         )
         return True
 
@@ -477,15 +535,15 @@ class SaveStateLine(ipw.HTML):
 
     def render(self) -> None:
         """Redraw the line from the model."""
-        m, t, prefix = self.model, self.model.t, self.model.words.state
+        m, t, words = self.model, self.model.t, self.model.words
         if m.conflict:
-            text, kind = t(f"{prefix}.conflict"), "warning"
+            text, kind = t(words.conflict), "warning"
         elif m.dirty:
-            text, kind = t(f"{prefix}.niet_opgeslagen"), "unsaved"
+            text, kind = t(words.unsaved), "unsaved"
         elif m.base == 0:
-            text, kind = t(f"{prefix}.nog_niets"), "saved"
+            text, kind = t(words.nothing), "saved"
         else:
-            text, kind = t(f"{prefix}.opgeslagen", revisie=m.base), "saved"
+            text, kind = t(words.saved, revisie=m.base), "saved"
         self.value = f'<span class="pc-state pc-state-{kind}" role="status">{esc(text)}</span>'
 
 
@@ -509,12 +567,12 @@ class ConflictPanel(ipw.VBox):
         guard: Callable[[Callable[..., Any]], Callable[..., Any]],
         after: Callable[[], None] | None = None,
     ) -> None:
-        t, prefix = model.t, model.words.conflict
+        t, words = model.t, model.words
         self.model, self._render, self._after = model, render, after
         self.text = ipw.HTML()
-        self.combine_button = ipw.Button(description=t(f"{prefix}.combineer"), button_style="primary")
-        self.keep_mine_button = ipw.Button(description=t(f"{prefix}.mijn"))
-        self.take_theirs_button = ipw.Button(description=t(f"{prefix}.hun"))
+        self.combine_button = ipw.Button(description=t(words.combine), button_style="primary")
+        self.keep_mine_button = ipw.Button(description=t(words.keep_mine))
+        self.take_theirs_button = ipw.Button(description=t(words.take_theirs))
         self.combine_button.add_class("pc-conflict-combine")
         self.keep_mine_button.add_class("pc-conflict-mine")
         self.take_theirs_button.add_class("pc-conflict-theirs")
@@ -538,8 +596,8 @@ class ConflictPanel(ipw.VBox):
             self.layout.display = "none"
             self.text.value = ""
             return
-        t, prefix = self.model.t, self.model.words.conflict
-        mine_title, theirs_title = t(f"{prefix}.jouw_versie"), t(f"{prefix}.andere_versie")
+        t, words = self.model.t, self.model.words
+        mine_title, theirs_title = t(words.mine_title), t(words.theirs_title)
         combine = ""
         self.combine_button.disabled = conflict.combined is None
         if conflict.combined is not None:
@@ -549,7 +607,7 @@ class ConflictPanel(ipw.VBox):
                 f"<ul>{lines}</ul></div>"
             )
         self.text.value = (
-            message_html(t(f"{prefix}.uitleg", tijd=format_time(conflict.when), revisie=conflict.number), "warning")
+            message_html(t(words.explain, tijd=format_time(conflict.when), revisie=conflict.number), "warning")
             .replace('role="status"', 'role="alert"')
             + f'<div class="pc-two"><div><h3>{esc(mine_title)}</h3>{self._render(conflict.mine, mine_title)}</div>'
             f"<div><h3>{esc(theirs_title)}</h3>{self._render(conflict.theirs, theirs_title)}</div></div>"
@@ -593,13 +651,13 @@ class HistoryPanel(ipw.VBox):
         listing: bool = False,
         after: Callable[[], None] | None = None,
     ) -> None:
-        t, prefix = model.t, model.words.history
+        t, words = model.t, model.words
         self.model, self._render, self._note, self._after = model, render, note or (lambda n: n), after
         self.listing = ipw.HTML()
-        self.dropdown = ipw.Dropdown(description=t(f"{prefix}.versie"), options=[],
+        self.dropdown = ipw.Dropdown(description=t(words.version), options=[],
                                      style={"description_width": "initial"})
         self.preview = ipw.HTML()
-        self.restore_button = ipw.Button(description=t(f"{prefix}.herstel"), icon="undo", disabled=True)
+        self.restore_button = ipw.Button(description=t(words.restore), icon="undo", disabled=True)
         self.restore_button.add_class("pc-restore")
         self.dropdown.observe(guard(self._on_pick), "value")
         self.restore_button.on_click(guard(self._on_restore))
@@ -610,14 +668,14 @@ class HistoryPanel(ipw.VBox):
 
     def refresh(self) -> None:
         """Reload the list of saved versions."""
-        t, prefix = self.model.t, self.model.words.history
+        t, words = self.model.t, self.model.words
         infos = self.model.history()
         author = self.model.handle.session.author_label
 
         def line(info: Any) -> str:
             who = author(info.author)
             who = t("rol.trekker") if who == "trekker" else who
-            text = t(f"{prefix}.regel", revisie=info.number, wie=who, tijd=format_time(info.created_at))
+            text = t(words.line, revisie=info.number, wie=who, tijd=format_time(info.created_at))
             return text + (f" — {self._note(info.note)}" if info.note else "")
 
         options = [(line(i), i.number) for i in infos]
@@ -639,7 +697,7 @@ class HistoryPanel(ipw.VBox):
         if not number:
             self.preview.value = ""
             return
-        title = self.model.t(f"{self.model.words.history}.versie_n", revisie=number)
+        title = self.model.t(self.model.words.version_n, revisie=number)
         self.preview.value = f"<h4>{esc(title)}</h4>{self._render(self.model.load_revision(number), title)}"
         self.restore_button.disabled = number == self.model.base and not self.model.dirty
 
