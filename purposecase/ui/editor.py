@@ -297,6 +297,8 @@ class DocumentEditorModel(tl.HasTraits):
 
     def stage(self, key: Any, operation: Callable[[Any], Any], note: str | None = None) -> None:
         """Queue ``operation`` (re-applying kinds) under ``key``; it is saved after typing stops."""
+        if not self.writable:
+            self.handle.check_write()  # raises Forbidden
         with self._lock:
             self.pending.pop(key, None)
             self.pending[key] = (operation, note)
@@ -304,6 +306,8 @@ class DocumentEditorModel(tl.HasTraits):
 
     def apply(self, operation: Callable[[Any], Any], note: str | None = None, key: Any = None) -> bool:
         """Queue ``operation`` and save now (a click, not typing); return whether the store holds it."""
+        if not self.writable:
+            self.handle.check_write()  # raises Forbidden: a crafted change on a read-only page says so
         key = key if key is not None else object()
         with self._lock:
             self.pending.pop(key, None)

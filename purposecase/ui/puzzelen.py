@@ -19,9 +19,10 @@ from ..errors import StoreUnavailable
 from ..messages import Translator
 from ..model import MAX_ITEM_LENGTH
 from ..pieces import PIECES, get_piece
-from ..workspace import MAX_COMMENT, LoadedShared, WorkspaceSession
+from ..workspace import MAX_COMMENT, SHARED_CASE, LoadedShared, WorkspaceSession
 from .canvas import CanvasView
 from .common import PageContext, StatusLine, esc, header_html, message_html, safe_callback, style_widget, subtitle_html
+from .editor import ITEM_WORDS, ConflictPanel, DocumentEditorModel, SaveStateLine, text_edit
 from .export_button import ExportButton
 from .links import chapter_url
 from .nav import NavBar, open_session
@@ -71,14 +72,15 @@ class SharedItemRow(ipw.VBox):
     def __init__(self, board: PuzzleBoard, key: str, item, index: int, count: int) -> None:
         t, trekker = board.t, board.trekker
         self.item_id = item.id
+        self.original = item.text  # the stored text when this row was drawn (to see a change made elsewhere)
         origin = ", ".join(item.origin_names) or t("bord.trekker_schreef")
         origin_html = f'<span class="pc-origin">{esc(t("bord.herkomst", wie=origin))}</span>'
         top: list[ipw.Widget] = []
         self.select = ipw.Checkbox(value=False, indent=False, description=t("bord.selecteer"), disabled=not trekker)
         self.select.layout.width = "auto"
         if trekker:
-            self.text = ipw.Textarea(
-                value=item.text, rows=2, continuous_update=False, layout=ipw.Layout(flex="1 1 auto")
+            self.text = ipw.Textarea(  # saved a few seconds after typing stops (the one editor model)
+                value=item.text, rows=2, continuous_update=True, layout=ipw.Layout(flex="1 1 auto")
             )
             self.text.add_class("pc-shared-text")
             self.up = ipw.Button(
@@ -144,7 +146,9 @@ class PuzzleBoard(ipw.VBox):
     Public widgets (for tests): ``piece_buttons``, ``groups`` (``[(Group, adopt Button|None)]`` of the
     current piece), ``rows`` (:class:`SharedItemRow` list), ``merge_button``, ``new_item_text``,
     ``new_item_button``, ``agreed_checkbox``, ``canvas``, ``tabs``, ``balance``, ``checklist``,
-    ``aside_dropdown``, ``aside_reason``, ``aside_button``, ``refresh_button``, ``status``.
+    ``aside_dropdown``, ``aside_reason``, ``aside_button``, ``refresh_button``, ``status``,
+    ``save_state``, ``conflict_box`` (the same item edited elsewhere); ``model`` is the shared case's
+    :class:`~purposecase.ui.editor.DocumentEditorModel`.
     """
 
     def __init__(self, session: WorkspaceSession, t: Translator, status: StatusLine) -> None:
@@ -154,6 +158,11 @@ class PuzzleBoard(ipw.VBox):
         self.trekker = session.role == "trekker"
         self._guard = safe_callback(status, t)
         self.piece = "impact"
+        self._typing = False
+        self.model = DocumentEditorModel(
+            session.document(SHARED_CASE), t, status, words=ITEM_WORDS,
+            write=lambda operation, _note: self.session.update_shared(operation), on_saved=self._on_saved,
+        )
         self._load()
         self._build()
         self._stop = threading.Event()
@@ -164,6 +173,8 @@ class PuzzleBoard(ipw.VBox):
     def _load(self) -> None:
         s = self.session
         self.loaded: LoadedShared = s.shared_case()
+        if not self.model.dirty:
+            self.model.loaded(self.loaded.shared, self.loaded.base)
         partners = s.partners(include_removed=True)
         self.partner_names_all = {p.id: p.name for p in partners}
         self.partner_names = {p.id: p.name for p in partners if p.active}
@@ -184,10 +195,32 @@ class PuzzleBoard(ipw.VBox):
         """Return the whole board (every piece); the page itself only needs the current piece."""
         return {key: self.groups_of(key) for key in self._entries}
 
-    def _apply(self, operation) -> None:
-        # only the shared case changed: keep the drafts and their grouping, redraw
-        self.loaded = self.session.update_shared(operation)
+    def _apply(self, operation) -> bool:
+        """Save ``operation`` now (a click); the drafts and their grouping stay, the page redraws."""
+        self._typing = False
+        return self.model.apply(operation)
+
+    def _on_saved(self, loaded: LoadedShared) -> None:
+        self.loaded = loaded
+        if self._typing:  # saved after typing stopped: leave the rows (and the cursor) alone
+            texts = {i.id: i.text for i in loaded.shared.items(self.piece)}
+            for row in self.rows:
+                row.original = texts.get(row.item_id, row.original)
+            self._render_overview()
+        else:
+            self._render()
+        self._typing = False
+
+    def _after_conflict(self) -> None:
+        """Show the shared case as stored after a choice in the conflict panel (the rows too)."""
+        self._typing = False
+        if not self.model.dirty:
+            self.loaded = self.session.shared_case()
         self._render()
+
+    def save_now(self) -> bool:
+        """Save what was typed and not saved yet; return whether the store holds it."""
+        return self.model.save_now()
 
     # ----------------------------------------------------------------- view
     def _build(self) -> None:
@@ -291,7 +324,13 @@ class PuzzleBoard(ipw.VBox):
         for i, key in enumerate(("bord.tab", "geven.tab", "checks.tab")):
             self.tabs.set_title(i, t(key))
         self.tabs.add_class("pc-puzzle-tabs")
-        self.children = [self.refresh_button, self.tabs]
+        self.save_state = SaveStateLine(self.model)
+        self.conflict_box = ConflictPanel(
+            self.model, lambda text, _title: f'<p class="pc-conflict-text">{esc(text)}</p>', guard,
+            after=self._after_conflict,
+        )
+        top = [self.refresh_button] + ([self.save_state] if self.trekker else [])
+        self.children = [ipw.HBox(top, layout=ipw.Layout(align_items="center")), self.conflict_box, self.tabs]
         self._render()
 
     def _render(self) -> None:
@@ -344,6 +383,11 @@ class PuzzleBoard(ipw.VBox):
             self.agreed_checkbox.value = bool(shared.agreed.get(key))
         finally:
             self._syncing = False
+        self._render_overview()
+
+    def _render_overview(self) -> None:
+        """Redraw what follows from the shared case besides the rows: canvas, give and take, checks."""
+        shared = self.loaded.shared
         self.canvas.statuses = {p.key: shared.status(p.key) for p in PIECES}
         self.canvas.case = shared.as_case(self.session.workspace().name)
         self._render_balance()
@@ -355,13 +399,24 @@ class PuzzleBoard(ipw.VBox):
 
             def on_text(change, row=row):
                 text = change["new"].strip()
-                if not text:
-                    self.status.show(self.t("bord.leeg_item"), "warning")
+                pending = ("text", key, row.item_id)
+                if not text or len(text) > MAX_ITEM_LENGTH:
+                    self.model.pending.pop(pending, None)  # nothing of it saves until it fits
+                    self.model.dirty = bool(self.model.pending)
+                    if text:
+                        self.status.show(self.t("bord.te_lang", max=MAX_ITEM_LENGTH, lengte=len(text)), "error")
+                    else:
+                        self.status.show(self.t("bord.leeg_item"), "warning")
                     return
-                if len(text) > MAX_ITEM_LENGTH:
-                    self.status.show(self.t("bord.te_lang", max=MAX_ITEM_LENGTH, lengte=len(text)), "error")
-                    return
-                self._apply(puzzle.edit(key, row.item_id, text))
+
+                def read(shared, item_id=row.item_id):
+                    return next((i.text for i in shared.items(key) if i.id == item_id), None)
+
+                def write(value, item_id=row.item_id):
+                    return puzzle.edit(key, item_id, value)
+
+                self._typing = True
+                self.model.stage(pending, text_edit(read, write, row.original, text, self.t))
 
             row.text.observe(guard(on_text), "value")
             row.up.on_click(guard(lambda _b: self._apply(puzzle.move(key, row.item_id, -1))))
@@ -510,8 +565,9 @@ class PuzzleBoard(ipw.VBox):
                 return
 
     def close(self) -> None:
-        """Stop the background refresh and close the widgets."""
+        """Stop the background refresh and the autosave, and close the widgets."""
         self._stop.set()
+        self.model.close()
         super().close()
 
 

@@ -443,7 +443,7 @@ class PropositionPanel(ipw.VBox):
         top: list[ipw.Widget] = [self.selector, self.refresh_button] + ([self.save_state] if self.trekker else [])
         self.conflict_box = ConflictPanel(
             self.model, lambda text, _title: f'<p class="pc-conflict-text">{esc(text)}</p>', guard,
-            after=self._render,
+            after=self.refresh,
         )
         self.new_group_text = ipw.Text(
             placeholder=t("vp.nieuwe_doelgroep"), description=t("vp.doelgroep_toevoegen"),
