@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test install lint chromium axe chp bench clean
+.PHONY: serve test install lint chromium fonts axe chp bench clean
 
 serve: $(STAMP)
 	$(VENV)/bin/purposecase serve
@@ -25,6 +25,16 @@ chromium:
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	else echo "chromium is missing and we are not root: browser tests will be skipped"; fi
+
+# Symbola (Debian's fonts-symbola) draws the emoji DejaVu Sans lacks on the poster; without it the poster
+# names them visibly ("[pushpin]"), so this only installs when missing and root.
+fonts:
+	@if [ -f /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf ]; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		echo "Installing Debian's fonts-symbola for emoji on the poster"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-symbola >/dev/null \
+			|| echo "fonts-symbola could not be installed: the poster names emoji instead"; \
+	else echo "fonts-symbola is missing and we are not root: the poster names emoji instead of drawing them"; fi
 
 # axe-core (npm) for the accessibility scans of the browser tests, in a project-local, git-ignored folder.
 AXE := .cache/node_modules/axe-core/axe.min.js
@@ -55,7 +65,7 @@ $(CHP):
 lint: $(STAMP)
 	$(PY) -m ruff check purposecase tests benchmarks
 
-test: $(STAMP) chromium axe chp lint
+test: $(STAMP) chromium fonts axe chp lint
 	$(PY) -m pytest
 
 bench: $(STAMP) chromium

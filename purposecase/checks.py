@@ -39,9 +39,16 @@ _JARGON = (
 )
 _FINANCIAL = re.compile(
     r"(€|\beuro|financi[eë]l|\bgeld|omzet|inkomst|besparing|bespaar|kosten|subsidie|budget|winst|"
-    r"bijdrage in cash|in-cash|\bcash\b|fonds|investering|verdien|betaal|contributie|revenue)",
+    r"bijdrage in cash|in-cash|\bcash\b|fonds|investering|verdien|betaal|contributie|revenue|"
+    r"bekostig|financier|\beur\b)",
     re.IGNORECASE,
 )
+_AMOUNT = re.compile(
+    r"(\d\s?(?:k|mln|mio|miljoen|mld|miljard)\b"  # "€400k", "1,2 mln euro", "2 miljoen"
+    r"|(?:€|eur|euro)\s?\d|\d[\d.,]*\s?(?:€|eur\b|euro))",  # "€ 400.000", "400.000 euro", "EUR 5.000"
+    re.IGNORECASE,
+)
+"""An amount of money: a number with a money unit or a magnitude (k, mln, miljoen…)."""
 _CARRIERS = re.compile(
     r"(structure|partnerbijdrage|bijdrage|stichting|coöperatie|cooperatie|verdienmodel|lidmaatschap|contributie|"
     r"meerjar|begroting|commitment|borg|financier|eigen middelen|in de lucht|vaste|service office|"
@@ -113,10 +120,16 @@ def check_impact_short(case: PurposeCase) -> CheckResult:
 
 
 def is_financial(text: str, kind: str | None = None) -> bool:
-    """Return whether an opbrengst is financial: its kind says so, else its wording (money words)."""
+    """Return whether an opbrengst is financial: its kind says so, else its wording.
+
+    Wording counts as financial when it holds a money word ("subsidie", "omzet",
+    "bekostiging"…) or an amount: ``"rijksbekostiging … € 400.000"``, ``"€400k"``,
+    ``"1,2 mln euro"``, ``"2 miljoen"``, ``"EUR 5.000"``. A bare count ("1.000 leerlingen")
+    is not an amount.
+    """
     if kind is not None:
         return kind == "financieel"
-    return bool(_FINANCIAL.search(text))
+    return bool(_FINANCIAL.search(text) or _AMOUNT.search(text))
 
 
 def check_returns_both_kinds(case: PurposeCase) -> CheckResult:

@@ -2,7 +2,8 @@
 
 ``serve`` starts Voilà on the chapter notebooks with the workbook's settings:
 bound to 127.0.0.1, tracebacks hidden, kernels shut down when a page closes and
-idle kernels culled, the data folder outside the served folder.
+idle kernels culled, the data folder outside the served folder, kernel starts
+capped per server and rate-limited per client address (``voila_config/guard.py``).
 """
 
 from __future__ import annotations
@@ -123,8 +124,20 @@ def voila_argv(
 
 def serve(args: argparse.Namespace) -> int:
     """Run Voilà in the foreground until interrupted; return its exit code."""
+    from .voila_config import guard
+
     home = data_home()
     os.environ["PURPOSECASE_HOME"] = str(home)
+    # the Voilà config (voila_config/guard.py) reads the limits from the environment
+    if args.max_kernels is not None:
+        os.environ[guard.MAX_KERNELS_ENV] = str(args.max_kernels)
+    if args.starts_per_minute is not None:
+        os.environ[guard.STARTS_ENV] = str(args.starts_per_minute)
+    try:
+        guard.limits()
+    except ValueError as exc:
+        _say(str(exc))
+        return EXIT_BAD_INPUT
     os.environ.update(voila_env())
     argv = voila_argv(port=args.port, ip=args.ip, preheat=args.preheat, open_browser=args.open)
     url = f"http://{args.ip}:{args.port}/voila/render/{START_CHAPTER}"
@@ -356,56 +369,95 @@ def import_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of the ``purposecase`` command."""
-    parser = argparse.ArgumentParser(prog="purposecase", description="Purpose Case werkboek")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("serve", help="start the workbook in Voilà")
-    p.add_argument("--port", type=int, default=int(os.environ.get("PURPOSECASE_PORT", DEFAULT_PORT)))
-    p.add_argument("--ip", default=os.environ.get("PURPOSECASE_IP", "127.0.0.1"))
-    p.add_argument("--preheat", action="store_true", help="keep preheated kernels ready (faster first page)")
-    p.add_argument("--open", action="store_true", help="open a browser")
+def cli_lang(argv: Sequence[str] | None = None) -> str:
+    """Return the language of the command's help and messages: ``"nl"`` (default) or ``"en"``.
+
+    First found wins: ``--lang en`` / ``--lang=en`` anywhere in ``argv``; ``PURPOSECASE_LANG``;
+    the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: ``en_GB.UTF-8`` → ``"en"``). A locale
+    that is neither Dutch nor English (``C.UTF-8``, ``de_DE``) keeps Dutch.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    for n, arg in enumerate(args):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
+            args[n + 1] if arg == "--lang" and n + 1 < len(args) else None)
+        if value in ("nl", "en"):
+            return value
+    env = os.environ.get("PURPOSECASE_LANG", "").lower()
+    if env[:2] in ("nl", "en"):
+        return env[:2]
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "en" if value.lower().startswith("en") else "nl"
+    return "nl"
+
+
+def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
+    """Return the argument parser of the ``purposecase`` command, its help in ``lang`` (default :func:`cli_lang`).
+
+    argparse's own words (usage, the group titles, ``-h``) follow the language too.
+    """
+    from .messages import Translator
+
+    t = Translator(lang or cli_lang())
+
+    class Formatter(argparse.HelpFormatter):
+        def add_usage(self, usage, actions, groups, prefix=None):  # noqa: D102 - argparse API
+            super().add_usage(usage, actions, groups, prefix=t("cli.gebruik") if prefix is None else prefix)
+
+    def make(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        parser._positionals.title = t("cli.positioneel")
+        parser._optionals.title = t("cli.opties")
+        parser.add_argument("-h", "--help", action="help", help=t("cli.help"))
+        return parser
+
+    def sub_parser(name: str, **kwargs) -> argparse.ArgumentParser:
+        return make(sub.add_parser(name, add_help=False, formatter_class=Formatter, **kwargs))
+
+    parser = make(argparse.ArgumentParser(
+        prog="purposecase", description=t("cli.beschrijving"), add_help=False, formatter_class=Formatter
+    ))
+    parser.add_argument("--lang", dest="help_lang", choices=("nl", "en"), help=t("cli.lang"))
+    sub = parser.add_subparsers(dest="command", required=True, title=t("cli.commandos"))
+    p = sub_parser("serve", help=t("cli.serve"), description=t("cli.serve"))
+    p.add_argument("--port", type=int, default=int(os.environ.get("PURPOSECASE_PORT", DEFAULT_PORT)),
+                   help=t("cli.port", port=DEFAULT_PORT))
+    p.add_argument("--ip", default=os.environ.get("PURPOSECASE_IP", "127.0.0.1"), help=t("cli.ip"))
+    p.add_argument("--preheat", action="store_true", help=t("cli.preheat"))
+    p.add_argument("--open", action="store_true", help=t("cli.open"))
+    p.add_argument("--max-kernels", type=int, metavar="N", help=t("cli.max_kernels"))
+    p.add_argument("--starts-per-minute", type=int, metavar="N", help=t("cli.starts_per_minute"))
     p.set_defaults(func=serve)
 
     from .export import FORMATS
 
-    p = sub.add_parser(
-        "export", help="export a case or a workspace: pdf, pptx, xlsx, md, json or yaml",
-        description="Export a publication example (slug), a case file or a workspace (its secret token, "
-        f"as argument or in {TOKEN_ENV}). JSON/YAML of a workspace is a full backup (no secret tokens).",
-    )
-    p.add_argument("source", nargs="?", metavar="CASE_OR_WORKSPACE", help="slug, case file or workspace token")
-    p.add_argument("--format", "-f", choices=FORMATS, help="file format (default: from the output's extension)")
-    p.add_argument("--output", "-o", metavar="FILE", help="file to write ('-' for standard output)")
-    p.add_argument("--subject", choices=("shared", "draft", "workspace"),
-                   help="workspace only: the shared case, a draft, or the whole workspace (JSON/YAML backup)")
-    p.add_argument("--partner", help="with --subject draft (trekker/viewer): the partner's name or id")
-    p.add_argument("--no-history", action="store_true", help="backup: only each document's latest revision")
-    p.add_argument("--include-private", action="store_true",
-                   help="backup with the trekker's token: include private drafts (you hold the database anyway)")
-    p.add_argument("--lang", choices=("nl", "en"), default="nl", help="language of the labels in the file")
+    p = sub_parser("export", help=t("cli.export"), description=t("cli.export_beschrijving", env=TOKEN_ENV))
+    p.add_argument("source", nargs="?", metavar="CASE_OR_WORKSPACE", help=t("cli.bron"))
+    p.add_argument("--format", "-f", choices=FORMATS, help=t("cli.format"))
+    p.add_argument("--output", "-o", metavar="FILE", help=t("cli.output"))
+    p.add_argument("--subject", choices=("shared", "draft", "workspace"), help=t("cli.subject"))
+    p.add_argument("--partner", help=t("cli.partner"))
+    p.add_argument("--no-history", action="store_true", help=t("cli.no_history"))
+    p.add_argument("--include-private", action="store_true", help=t("cli.include_private"))
+    p.add_argument("--lang", choices=("nl", "en"), default="nl", help=t("cli.export_lang"))
     p.set_defaults(func=export_command)
 
-    p = sub.add_parser(
-        "import", help="import a JSON/YAML case, draft or workspace backup",
-        description="Import into a NEW workspace (printing its new links once), or with a link's token "
-        "as the partner's own draft (--as-draft) or the shared case (--as-shared-case, trekker).",
-    )
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("--name", help="name of the new workspace (default: from the file)")
+    p = sub_parser("import", help=t("cli.import"), description=t("cli.import_beschrijving"))
+    p.add_argument("file", metavar="FILE", help=t("cli.file"))
+    p.add_argument("--name", help=t("cli.name"))
     target = p.add_mutually_exclusive_group()
-    target.add_argument("--as-draft", action="store_true", help="as your own draft (partner token)")
-    target.add_argument("--as-shared-case", action="store_true", help="as the workspace's shared case (trekker token)")
-    p.add_argument("--token", help=f"the link's secret token (or set {TOKEN_ENV})")
-    p.add_argument("--base-url", help=f"address of the served chapters for the printed links (or {BASE_URL_ENV})")
-    p.add_argument("--lang", choices=("nl", "en"), default="nl", help="language of messages about the file")
+    target.add_argument("--as-draft", action="store_true", help=t("cli.as_draft"))
+    target.add_argument("--as-shared-case", action="store_true", help=t("cli.as_shared_case"))
+    p.add_argument("--token", help=t("cli.token", env=TOKEN_ENV))
+    p.add_argument("--base-url", help=t("cli.base_url", env=BASE_URL_ENV))
+    p.add_argument("--lang", choices=("nl", "en"), default="nl", help=t("cli.import_lang"))
     p.set_defaults(func=import_command)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``purposecase`` command."""
-    args = build_parser().parse_args(argv)
+    args = build_parser(cli_lang(argv)).parse_args(argv)
     return args.func(args)
 
 

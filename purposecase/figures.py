@@ -6,10 +6,12 @@ stay fast to import.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from .pieces import get_piece
+from .puzzle import GET_PIECES, GIVE_PIECES
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -17,6 +19,159 @@ if TYPE_CHECKING:  # pragma: no cover
     from .puzzle import GiveAndTake
 
 INITIATIVE_COLOUR = "#4a5761"
+UNASSIGNED_COLOUR = "#b9b3aa"
+
+
+@dataclass(frozen=True)
+class GiveTakeItem:
+    """One item of give and take, the input of :func:`give_and_take_figure`.
+
+    Attributes:
+        piece: ``"inbreng"`` or ``"middelen"`` (given to the initiative) or ``"waarde"`` or
+            ``"opbrengsten"`` (got from it).
+        text: the item's text (hover).
+        givers: organisations that give it (inbreng, middelen); empty: not yet assigned.
+        recipients: organisations or target groups that get it (waarde, opbrengsten); empty:
+            not yet assigned. Issue 17's explicit "voor wie" lands here as a list of names.
+        kind: the item's kind (``"financieel"``…), shown in the hover; may be ``None``.
+    """
+
+    piece: str
+    text: str
+    givers: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()
+    kind: str | None = None
+
+
+def give_and_take_items(shared: Any, organisations: Mapping[str, str]) -> list[GiveTakeItem]:
+    """Return the shared case's inbreng, middelen, waarde and opbrengsten as :class:`GiveTakeItem`.
+
+    Who gives an inbreng or middelen item: the organisations of its ``origin`` partners,
+    else its ``partner`` label. Who gets a waarde or opbrengsten item: the organisations
+    of its ``voor`` partners (issue 17, "voor wie"), else its ``partner`` label, else the
+    organisations it came from (``origin``); nobody named means "not yet assigned".
+
+    Args:
+        shared: a :class:`purposecase.model.SharedCase` (or a :class:`~purposecase.model.PurposeCase`,
+            whose items carry only ``partner``).
+        organisations: partner id → organisation name (the contact person's name only where
+            a partner has no organisation).
+    """
+    from .puzzle import TARGET_GROUP, givers, recipients
+
+    groups = {i.id: i.text for i in shared.items("doelgroepen") if hasattr(i, "id")}
+
+    def names(ids: Sequence[str]) -> tuple[str, ...]:
+        out = []
+        for i in ids:
+            if i.startswith(TARGET_GROUP) and i[len(TARGET_GROUP):] in groups:
+                out.append(groups[i[len(TARGET_GROUP):]])
+            elif i in organisations:
+                out.append(organisations[i])
+        return tuple(dict.fromkeys(out))
+
+    out = []
+    for key in GIVE_PIECES + GET_PIECES:
+        for item in shared.items(key):
+            label = (item.partner,) if item.partner else ()  # a publication case names its partner in text
+            if key in GIVE_PIECES:
+                out.append(GiveTakeItem(key, item.text, givers=names(givers(item)) or label, kind=item.kind))
+            else:
+                out.append(GiveTakeItem(key, item.text, recipients=names(recipients(item)) or label, kind=item.kind))
+    return out
+
+
+def give_and_take_figure(
+    items: Sequence[GiveTakeItem],
+    *,
+    title: str,
+    initiative: str,
+    piece_names: Mapping[str, str],
+    unassigned: str,
+    gives: str,
+    gets: str,
+) -> go.Figure:
+    """Return give and take in both directions: what each organisation gives and what each gets.
+
+    A Sankey of three columns: on the left every organisation that gives (one link per
+    organisation and piece: inbreng, middelen) into the initiative in the middle; on the
+    right every organisation or target group that gets something (one link per piece:
+    waarde, opbrengsten). An organisation that gives and gets appears on both sides in
+    the same colour, so "only gives" or "only gets" shows at a glance. Items nobody is
+    named for go to a grey "not yet assigned" node, so the figure is never one-sided or
+    empty while the pieces hold items. Link values are item counts; an item for two
+    recipients counts once for each. Node labels give the counts per piece ("ROC Twente:
+    3 inbreng, 1 middelen"); every label and hover text is escaped.
+
+    Args:
+        items: the items (see :class:`GiveTakeItem`; :func:`give_and_take_items` builds them).
+        title: figure title (translated).
+        initiative: label of the middle node (e.g. the workspace's name).
+        piece_names: piece key → word used in labels (translated), e.g. ``{"inbreng": "inbreng"}``.
+        unassigned: label for items nobody is named for (translated).
+        gives: heading of the left column (translated), e.g. "Geeft".
+        gets: heading of the right column (translated), e.g. "Krijgt".
+
+    Returns:
+        A figure with one ``go.Sankey`` trace and column headings as annotations.
+    """
+    import plotly.graph_objects as go
+
+    left: dict[str, dict[str, list[str]]] = {}
+    right: dict[str, dict[str, list[str]]] = {}
+    for item in items:
+        side, names = (left, item.givers) if item.piece in GIVE_PIECES else (right, item.recipients)
+        for name in names or (None,):
+            side.setdefault(name, {}).setdefault(item.piece, []).append(item.text)
+    everyone = list(dict.fromkeys([n for n in left if n] + [n for n in right if n]))
+    palette = dict(zip(everyone, (OWNER_PALETTE * (len(everyone) // len(OWNER_PALETTE) + 1)), strict=False))
+    link_colour = {
+        "inbreng": "rgba(47,122,79,0.45)", "middelen": "rgba(11,110,153,0.40)",
+        "waarde": "rgba(192,86,27,0.40)", "opbrengsten": "rgba(107,76,154,0.45)",
+    }
+
+    def order(side: dict[str, dict[str, list[str]]]) -> list[str | None]:
+        named: list[str | None] = [n for n in everyone if n in side]
+        return named + ([None] if None in side else [])
+
+    labels, colours = [], []
+    source, target, value, colour, hover = [], [], [], [], []
+
+    def node(name: str | None, pieces: dict[str, list[str]]) -> int:
+        counts = ", ".join(f"{len(texts)} {piece_names.get(p, p)}" for p, texts in pieces.items())
+        labels.append(_plain(f"{name or unassigned}: {counts}"))
+        colours.append(palette.get(name, UNASSIGNED_COLOUR) if name else UNASSIGNED_COLOUR)
+        return len(labels) - 1
+
+    middle = node(None, {})
+    labels[middle], colours[middle] = _plain(initiative), INITIATIVE_COLOUR
+    for side in (left, right):  # plotly places sources left, the initiative in the middle, sinks right
+        for name in order(side):
+            n = node(name, side[name])
+            for piece, texts in side[name].items():
+                source.append(n if side is left else middle)
+                target.append(middle if side is left else n)
+                value.append(len(texts))
+                colour.append(link_colour.get(piece, "rgba(74,87,97,0.3)"))
+                hover.append(_plain(piece_names.get(piece, piece)) + "<br>" + "<br>".join(_plain(t) for t in texts[:8]))
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            node=dict(label=labels, color=colours, pad=22, thickness=22, line=dict(color="#ffffff", width=1)),
+            link=dict(source=source, target=target, value=value, color=colour, customdata=hover,
+                      hovertemplate="%{customdata}<extra></extra>"),
+        )
+    )
+    for x, text, anchor in ((0.0, gives, "left"), (1.0, gets, "right")):
+        fig.add_annotation(text=f"<b>{_plain(text)}</b>", x=x, y=1.06, xref="paper", yref="paper",
+                           showarrow=False, xanchor=anchor)
+    fig.update_layout(
+        title=title,
+        font=dict(family="DejaVu Sans, sans-serif", size=13),
+        height=max(420, 120 + 60 * max(len(left), len(right), 1)),
+        margin=dict(l=20, r=20, t=90, b=20),
+    )
+    return fig
 
 
 def give_and_take_sankey(
@@ -45,7 +200,7 @@ def give_and_take_sankey(
     left = [r for r in rows if r.inbreng]
     right = [r for r in rows if r.krijgt]
     for r in left:
-        labels.append(_plain(f"{r.partner} {gives}"))
+        labels.append(f"{_plain(r.partner)} {gives}")
         colours.append(inbreng)
     middle = len(labels)
     labels.append(_plain(initiative))
@@ -57,7 +212,7 @@ def give_and_take_sankey(
         link_colours.append("rgba(47,122,79,0.35)")
         hover.append("<br>".join(_plain(text) for text in r.inbreng[:8]))
     for r in right:
-        labels.append(_plain(f"{r.partner} {gets}"))
+        labels.append(f"{_plain(r.partner)} {gets}")
         colours.append(opbrengsten)
         source.append(middle)
         target.append(len(labels) - 1)
@@ -129,6 +284,57 @@ def _month_bounds(first: str, last: str) -> tuple[str, str, int]:
     return start.isoformat(), end.isoformat(), (end - start).days * 86_400_000
 
 
+MONTHS = {
+    "nl": ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
+"""Short month names per language (Dutch: Taalunie abbreviations, "mrt", "okt")."""
+
+
+def month_text(month: str | None, lang: str = "nl") -> str:
+    """Return ``"2026-03"`` as ``"mrt 2026"`` (nl) or ``"Mar 2026"`` (en); ``""`` for ``None``."""
+    if not month:
+        return ""
+    year, number = month.split("-")[:2]
+    return f"{MONTHS.get(lang, MONTHS['nl'])[int(number) - 1]} {year}"
+
+
+def period_text(start: str | None, end: str | None, lang: str = "nl") -> str:
+    """Return a roadmap step's period in words: ``"feb 2026 – mei 2026"``, one month once, ``""`` without."""
+    first, last = start or end, end or start
+    if not first:
+        return ""
+    return month_text(first, lang) if first == last else f"{month_text(first, lang)} – {month_text(last, lang)}"
+
+
+def month_ticks(first: str, last: str, lang: str = "nl", most: int = 12) -> tuple[list[str], list[str]]:
+    """Return date-axis tick positions and labels for the months ``first``…``last`` (``"YYYY-MM"``), in ``lang``.
+
+    Plotly's own date ticks use the browser's English month names; these do not.
+    Every month gets a tick, or every 2nd, 3rd, 6th or 12th month when there would
+    be more than ``most``; the year is printed at its first tick (``"jan 2026"``, ``"feb"``).
+
+    Returns:
+        ``(tickvals, ticktext)``: ISO dates (first of the month) and labels.
+    """
+    names = MONTHS.get(lang, MONTHS["nl"])
+    y, m = (int(x) for x in first.split("-"))
+    y2, m2 = (int(x) for x in last.split("-"))
+    months = []
+    while (y, m) <= (y2, m2):
+        months.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    step = next(s for s in (1, 2, 3, 6, 12, 10**6) if len(months) / s <= most)
+    vals, text, year = [], [], None
+    for y, m in months:
+        if (m - 1) % step:
+            continue
+        vals.append(f"{y:04d}-{m:02d}-01")
+        text.append(f"{names[m - 1]} {y}" if y != year else names[m - 1])
+        year = y
+    return vals, text
+
+
 def roadmap_timeline(
     roadmap: ImpactRoadmap,
     names: Mapping[str, str],
@@ -138,6 +344,7 @@ def roadmap_timeline(
     no_owner: str,
     labels: Sequence[str] | None = None,
     empty: str = "",
+    lang: str = "nl",
 ) -> go.Figure:
     """Return a timeline (Gantt-style bars) of the roadmap's steps, coloured by owner.
 
@@ -157,6 +364,7 @@ def roadmap_timeline(
         no_owner: legend label for steps without an owner (translated).
         labels: the y-axis label per step (default ``"1. wat"``); same length as the steps.
         empty: text shown when no step has a period.
+        lang: language of the month names on the time axis (:func:`month_ticks`).
 
     Returns:
         A figure with one ``go.Bar`` trace per owner (``orientation="h"``, date x-axis,
@@ -170,11 +378,13 @@ def roadmap_timeline(
     ]
     bars: dict[str | None, dict[str, list]] = {}
     shown = []
+    span: list[str] = []
     for label, step in zip(labels, roadmap.steps, strict=True):
         months = step.months()
         if months is None:
             continue
         shown.append(label)
+        span += list(months)
         start, end, duration = _month_bounds(*months)
         owners: list[str | None] = list(step.eigenaren) or [None]
         width = 0.8 / len(owners)
@@ -217,7 +427,10 @@ def roadmap_timeline(
         legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
         plot_bgcolor="#fbfaf8",
     )
-    fig.update_xaxes(type="date", tickformat="%b %Y", gridcolor="#e6e2dc")
+    fig.update_xaxes(type="date", gridcolor="#e6e2dc")
+    if span:
+        vals, text = month_ticks(min(span), max(span), lang)
+        fig.update_xaxes(tickvals=vals, ticktext=text, hoverformat="%Y-%m")
     fig.update_yaxes(categoryorder="array", categoryarray=shown, autorange="reversed", automargin=True)
     if not shown and empty:
         fig.add_annotation(text=empty, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
@@ -230,10 +443,15 @@ def _short(text: str, limit: int = 40) -> str:
 
 
 def _plain(text: str) -> str:
-    """Escape user text for plotly, which reads ``<b>``, ``<a href>`` … in labels: shown literally, never as markup."""
+    """Escape user text for plotly and isolate its direction (U+2068 … U+2069, :mod:`purposecase.bidi`).
+
+    Plotly reads ``<b>``, ``<a href>`` … in labels: user text is shown literally, never as markup.
+    """
     import html
 
-    return html.escape(str(text), quote=False)
+    from .bidi import isolate
+
+    return isolate(html.escape(str(text), quote=False))
 
 
 def roadmap_effort_figure(

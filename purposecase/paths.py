@@ -32,8 +32,37 @@ def data_home() -> Path:
     served = notebooks_dir().resolve()
     if home == served or served in home.parents:
         raise ValueError(f"PURPOSECASE_HOME ({home}) must not lie inside the served folder {served}")
-    home.mkdir(parents=True, exist_ok=True)
+    private_dir(home)
     return home
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and missing parents) readable by its owner only (0700); return it.
+
+    Private drafts live in the store there: under the usual umask 022 a new folder would be readable by
+    every local user. A folder that already exists keeps its mode (an administrator may have chosen it).
+    """
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(path, 0o700)  # mkdir's mode is masked by the umask; say it explicitly
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Make sure the file ``path`` exists with mode 0600 (owner read/write only); return it.
+
+    Used for the SQLite store before SQLite opens it: SQLite gives its ``-wal`` and ``-shm`` files the
+    mode of the database file, so they are private too. An existing file of ours that others can read
+    (made by an older version under umask 022) is tightened.
+    """
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    try:
+        info = os.fstat(fd)
+        if info.st_uid == os.geteuid() and info.st_mode & 0o077:
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    return path
 
 
 def notebooks_dir() -> Path:

@@ -401,16 +401,40 @@ def set_aside(check_id: str, reason: str | None) -> Operation:
 
 
 # ------------------------------------------------------------ give and take
+GIVE_PIECES = ("inbreng", "middelen")
+"""Pieces whose items an organisation gives to the initiative."""
+GET_PIECES = ("waarde", "opbrengsten")
+"""Pieces whose items an organisation (or a target group) gets from it."""
+TARGET_GROUP = "doelgroep:"
+"""Prefix of a ``voor`` entry that names a target group (``"doelgroep:<doelgroepen item id>"``), not a partner."""
+
+
+def givers(item: SharedItem) -> tuple[str, ...]:
+    """Return the partner ids that give an inbreng or middelen item: the partners it came from."""
+    return tuple(getattr(item, "origin", ()) or ())
+
+
+def recipients(item: SharedItem) -> tuple[str, ...]:
+    """Return who gets a waarde or opbrengsten item: its ``voor`` (partner ids or ``doelgroep:<id>``).
+
+    Without an explicit ``voor`` it is the organisation it came from (its ``origin``), the
+    default of give and take (publication step 3: what each partner gets, said per organisation).
+    """
+    voor = tuple(getattr(item, "voor", ()) or ())
+    return voor or givers(item)
+
+
 @dataclass
 class GiveAndTake:
     """What one partner gives and gets according to the shared case (and their draft).
 
     Attributes:
         partner_id: the partner's id.
-        partner: display name.
+        partner: display name: the organisation (the contact person's name only without one).
         intenties: the partner's intentions (shared-case items from their draft, else their draft's).
         inbreng: what the partner contributes.
-        krijgt: opbrengsten and waarde items the shared case attributes to the partner.
+        middelen: resources the partner brings (shared-case middelen items from their draft).
+        krijgt: ``(piece, text)`` of opbrengsten and waarde items the partner gets (:func:`recipients`).
     """
 
     partner_id: str
@@ -418,11 +442,12 @@ class GiveAndTake:
     intenties: list[str] = field(default_factory=list)
     inbreng: list[str] = field(default_factory=list)
     krijgt: list[tuple[str, str]] = field(default_factory=list)
+    middelen: list[str] = field(default_factory=list)
 
     @property
     def balance(self) -> str:
         """Return ``"beide"`` (gives and gets), ``"alleen_geven"``, ``"alleen_krijgen"`` or ``"geen"``."""
-        gives, gets = bool(self.inbreng), bool(self.krijgt)
+        gives, gets = bool(self.inbreng or self.middelen), bool(self.krijgt)
         if gives and gets:
             return "beide"
         if gives:
@@ -435,24 +460,26 @@ class GiveAndTake:
 def give_and_take(
     partners: Sequence[PartnerRef], shared: SharedCase, drafts: dict[str, PartnerDraft] | None = None
 ) -> list[GiveAndTake]:
-    """Return, per partner, their intenties and inbreng beside what the shared case says they get.
+    """Return, per partner, what they give (inbreng, middelen) beside what they get (waarde, opbrengsten).
 
-    A partner's intenties/inbreng are the shared case's items of those pieces
-    whose origin includes the partner; when the shared case has none for them
-    yet, their own (shared) draft's items are used. What a partner gets: the
-    opbrengsten and waarde items whose ``voor`` includes the partner.
+    A partner's intenties/inbreng/middelen are the shared case's items of those pieces
+    whose origin includes the partner; when the shared case has no intenties or inbreng
+    for them yet, their own (shared) draft's items are used. What a partner gets: the
+    opbrengsten and waarde items whose :func:`recipients` include the partner (by
+    default the items that came from them). Partners are named by organisation.
     Rule source: the publication's interviews ("Er moet voor de aangehaakte
     partners altijd een concrete opbrengst zijn", House of Hospitality).
     """
     drafts = drafts or {}
     out = []
     for p in partners:
-        row = GiveAndTake(p.id, p.name)
+        row = GiveAndTake(p.id, p.organisation or p.name)
         for key, target in (("intenties", row.intenties), ("inbreng", row.inbreng)):
             target.extend(i.text for i in shared.items(key) if p.id in i.origin)
             if not target and p.id in drafts:
                 target.extend(i.text for i in drafts[p.id].items(key))
+        row.middelen.extend(i.text for i in shared.items("middelen") if p.id in givers(i))
         for key in ("opbrengsten", "waarde"):
-            row.krijgt.extend((key, i.text) for i in shared.items(key) if p.id in i.voor)
+            row.krijgt.extend((key, i.text) for i in shared.items(key) if p.id in recipients(i))
         out.append(row)
     return out

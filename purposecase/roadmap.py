@@ -588,7 +588,8 @@ class OwnerShare:
         partner: the partner id.
         steps: number of steps the partner (co-)owns.
         total: number of steps in the roadmap.
-        share: ``steps / total`` (0–1; co-owned steps count for each owner).
+        share: the partner's fair share of the steps, 0–1: a step with ``k`` owners counts
+            ``1/k`` for each, so the shares of all owners add up to at most 1.
     """
 
     partner: str
@@ -598,24 +599,34 @@ class OwnerShare:
 
 
 def owner_shares(roadmap: ImpactRoadmap) -> list[OwnerShare]:
-    """Return each owner's share of the steps, largest first (ties in first-seen order).
+    """Return each owner's fair share of the steps, largest first (ties in first-seen order).
 
-    A co-owned step counts for each of its owners; steps without an owner count
-    in the total. An empty roadmap gives ``[]``.
+    A step with ``k`` owners counts ``1/k`` for each of them (two co-owners of every step
+    have half each, not all of it); steps without an owner count in the total. An empty
+    roadmap gives ``[]``. Rule source: the publication's Impact Roadmap section (a fair
+    division of effort, people and means).
     """
     total = len(roadmap.steps)
     counts: dict[str, int] = {}
+    weights: dict[str, float] = {}
     for s in roadmap.steps:
         for pid in s.eigenaren:
             counts[pid] = counts.get(pid, 0) + 1
-    shares = [OwnerShare(p, n, total, n / total) for p, n in counts.items()]
-    return sorted(shares, key=lambda o: -o.steps)
+            weights[pid] = weights.get(pid, 0.0) + 1.0 / len(s.eigenaren)
+    shares = [OwnerShare(p, counts[p], total, weights[p] / total) for p in counts]
+    return sorted(shares, key=lambda o: -o.share)
+
+
+def largest_owner_shares(roadmap: ImpactRoadmap) -> list[OwnerShare]:
+    """Return every owner with the largest fair share (several when tied); ``[]`` when no step has an owner."""
+    shares = owner_shares(roadmap)
+    return [o for o in shares if abs(o.share - shares[0].share) < 1e-9] if shares else []
 
 
 def largest_owner_share(roadmap: ImpactRoadmap) -> OwnerShare | None:
-    """Return the owner with the most steps, or ``None`` when no step has an owner."""
-    shares = owner_shares(roadmap)
-    return shares[0] if shares else None
+    """Return the (first) owner with the largest fair share, or ``None`` when no step has an owner."""
+    largest = largest_owner_shares(roadmap)
+    return largest[0] if largest else None
 
 
 @dataclass(frozen=True)
@@ -835,14 +846,15 @@ def run_roadmap_checks(
             _check("dient_ambitie", bool(loose), "roadmap.check.stappen" if loose else None, stappen=_numbers(loose))
         )
 
-    largest = largest_owner_share(roadmap)
+    tied = largest_owner_shares(roadmap)
+    largest = tied[0] if tied else None
     dominant = dominant_owner(roadmap)
     if largest is None:
         out.append(_check("spreiding", True, "roadmap.check.spreiding.niemand"))
     else:
-        who = dominant.partner if dominant else largest.partner
+        who = [dominant.partner] if dominant else [o.partner for o in tied]
         values = {
-            "naam": names.get(who, who),
+            "naam": " & ".join(names.get(p, p) for p in who),  # every party with the largest share
             "aandeel": round(100 * (dominant.share if dominant else largest.share)),
             "stappen": dominant.steps if dominant else largest.steps,
             "totaal": largest.total,

@@ -103,6 +103,7 @@ __all__ = [
     "MIGRATIONS",
     "ROLES",
     "Access",
+    "Change",
     "AccessError",
     "ConflictError",
     "Document",
@@ -114,6 +115,7 @@ __all__ = [
     "Migration",
     "NotFound",
     "Partner",
+    "Presence",
     "Revision",
     "RevisionInfo",
     "RevokedToken",
@@ -343,6 +345,56 @@ class Revision:
         return RevisionInfo(self.number, self.parent, self.author, self.created_at, self.note)
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One committed change of a workspace, as live pages see it (DESIGN.md §8).
+
+    Attributes:
+        id: increasing number (across workspaces); a page asks for changes after the last it saw.
+        workspace_id: the workspace.
+        what: ``"save"`` (a new revision: saves, restores, reactions, votes), ``"state"`` (a draft
+            shared or made private), ``"partner"`` (added or removed), ``"link"`` (a link revoked
+            or reissued) or ``"presence"`` (a page opened, moved or closed).
+        kind: the document kind for ``save`` and ``state``, else ``None``.
+        document_id: the document for ``save`` and ``state``, else ``None``.
+        partner_id: the partner concerned (a draft's owner, an added or removed partner), or ``None``.
+        at: when it was committed (UTC).
+    """
+
+    id: int
+    workspace_id: str
+    what: str
+    kind: str | None
+    document_id: int | None
+    partner_id: str | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Presence:
+    """An open page of a workspace.
+
+    Attributes:
+        page_id: random id of the page (its kernel).
+        workspace_id: the workspace.
+        role: ``"trekker"``, ``"partner"`` or ``"viewer"``.
+        partner_id: the partner of a partner's page, else ``None``.
+        chapter: the chapter's notebook name, e.g. ``"05_samen_puzzelen.ipynb"``.
+        focus: what the page has open within the chapter (e.g. a piece key), or ``""``.
+        follow: the trekker asks the others to follow this page ("volg mij").
+        seen_at: the page's last sign of life (UTC).
+    """
+
+    page_id: str
+    workspace_id: str
+    role: str
+    partner_id: str | None
+    chapter: str
+    focus: str
+    follow: bool
+    seen_at: datetime
+
+
 # ---------------------------------------------------------------- schema
 class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp stored in UTC and always read back as an aware UTC ``datetime``.
@@ -427,6 +479,27 @@ revisions = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("content", Text, nullable=False),
     Column("note", String(MAX_NOTE_LENGTH), nullable=True),
+)
+changes = Table(
+    "changes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workspace_id", String(32), nullable=False),
+    Column("what", String(16), nullable=False),
+    Column("kind", String(50), nullable=True),
+    Column("document_id", Integer, nullable=True),
+    Column("partner_id", String(32), nullable=True),
+    Column("at", UTCDateTime, nullable=False),
+)
+presence = Table(
+    "presence", metadata,
+    Column("page_id", String(40), primary_key=True),
+    Column("workspace_id", String(32), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("partner_id", String(32), nullable=True),
+    Column("chapter", String(60), nullable=False),
+    Column("focus", String(60), nullable=False),
+    Column("follow", Integer, nullable=False),
+    Column("seen_at", UTCDateTime, nullable=False),
 )
 
 
@@ -528,9 +601,40 @@ def _step2_lookup_indexes(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX ix_partners_workspace ON partners (workspace_id)")
 
 
+def _step3_changes_and_presence(conn: Connection) -> None:
+    """Create the change log that live pages follow, and the presence of open pages (DESIGN.md §8)."""
+    md = MetaData()
+    ts = DateTime(timezone=True)
+    log_table = Table(
+        "changes", md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("workspace_id", String(32), nullable=False),
+        Column("what", String(16), nullable=False),
+        Column("kind", String(50), nullable=True),
+        Column("document_id", Integer, nullable=True),
+        Column("partner_id", String(32), nullable=True),
+        Column("at", ts, nullable=False),
+    )
+    Index("ix_changes_workspace", log_table.c.workspace_id, log_table.c.id)
+    here = Table(
+        "presence", md,
+        Column("page_id", String(40), primary_key=True),
+        Column("workspace_id", String(32), nullable=False),
+        Column("role", String(16), nullable=False),
+        Column("partner_id", String(32), nullable=True),
+        Column("chapter", String(60), nullable=False),
+        Column("focus", String(60), nullable=False, server_default=""),
+        Column("follow", Integer, nullable=False, server_default=text("0")),
+        Column("seen_at", ts, nullable=False),
+    )
+    Index("ix_presence_workspace", here.c.workspace_id, here.c.seen_at)
+    md.create_all(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create workspaces, partners, tokens, documents, revisions", _step1_create_tables),
     Migration(2, "index tokens and partners by workspace", _step2_lookup_indexes),
+    Migration(3, "change log and presence for live pages", _step3_changes_and_presence),
 )
 """The ordered schema steps; the schema version of a fully migrated database is ``MIGRATIONS[-1].version``."""
 
@@ -567,7 +671,11 @@ def _new_engine(url: str) -> Engine:
     if backend == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            from .paths import private_dir, private_file
+
+            target = Path(database).expanduser()
+            private_dir(target.parent)
+            private_file(target)  # 0600 before SQLite creates it (and its -wal/-shm) under the umask
         engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
@@ -820,6 +928,31 @@ def _issue(conn: Connection, workspace_id: str, role: Role, partner_id: str | No
     return token
 
 
+NOTIFY_CHANNEL: Final = "purposecase_changes"
+"""PostgreSQL channel on which every committed change is announced as ``"<workspace id>:<change id>"``."""
+CHANGES_KEPT_S: Final = 24 * 3600.0
+"""How long the change log keeps a change; a page that was away longer reloads everything."""
+
+
+def _changed(
+    conn: Connection, workspace_id: str, what: str, *, kind: str | None = None, document_id: int | None = None,
+    partner_id: str | None = None,
+) -> int:
+    """Append a change to the log in the writer's transaction; on PostgreSQL also NOTIFY (sent at commit)."""
+    now = _now()
+    new_id = conn.execute(
+        insert(changes)
+        .values(workspace_id=workspace_id, what=what, kind=kind, document_id=document_id, partner_id=partner_id, at=now)
+        .returning(changes.c.id)
+    ).scalar_one()
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_notify(NOTIFY_CHANNEL, f"{workspace_id}:{new_id}")))
+    if new_id % 500 == 0:  # now and then, forget changes nobody can still be waiting for
+        cutoff = datetime.fromtimestamp(now.timestamp() - CHANGES_KEPT_S, UTC)
+        conn.execute(changes.delete().where(changes.c.at < cutoff))
+    return new_id
+
+
 def _head_revision(conn: Connection, document_id: int) -> Revision | None:
     row = conn.execute(
         select(revisions)
@@ -1031,6 +1164,7 @@ class Store:
                     created_at=partner.created_at, removed_at=None,
                 )
             )
+            _changed(conn, workspace_id, "partner", partner_id=partner.id)
             return partner, _issue(conn, workspace_id, "partner", partner.id)
 
         return self._write(run)
@@ -1076,6 +1210,7 @@ class Store:
                 .where(tokens.c.partner_id == partner_id, tokens.c.revoked_at.is_(None))
                 .values(revoked_at=now)
             )
+            _changed(conn, workspace_id, "partner", partner_id=partner_id)
             return _partner(_partner_row(conn, workspace_id, partner_id))
 
         return self._write(run)
@@ -1127,6 +1262,7 @@ class Store:
                 )
                 .values(revoked_at=_now())
             )
+            _changed(conn, workspace_id, "link", partner_id=partner_id)
             return _issue(conn, workspace_id, role, partner_id)
 
         return self._write(run)
@@ -1148,10 +1284,13 @@ class Store:
                 .where(tokens.c.token_hash == digest, tokens.c.revoked_at.is_(None))
                 .values(revoked_at=_now())
             )
-            if result.rowcount == 0 and conn.scalar(
-                select(tokens.c.token_hash).where(tokens.c.token_hash == digest)
-            ) is None:
+            row = conn.execute(
+                select(tokens.c.workspace_id, tokens.c.partner_id).where(tokens.c.token_hash == digest)
+            ).first()
+            if row is None:
                 raise InvalidToken("unknown token")
+            if result.rowcount:
+                _changed(conn, row.workspace_id, "link", partner_id=row.partner_id)
 
         self._write(run)
 
@@ -1295,9 +1434,109 @@ class Store:
 
         def run(conn: Connection) -> Document:
             conn.execute(update(documents).where(documents.c.id == document_id).values(state=state))
-            return _document(_document_row(conn, document_id))
+            doc = _document(_document_row(conn, document_id))
+            _changed(conn, doc.workspace_id, "state", kind=doc.kind, document_id=doc.id, partner_id=doc.partner_id)
+            return doc
 
         return self._write(run)
+
+    # ------------------------------------------------ live: changes, presence
+    def changes_since(self, workspace_id: str, after: int, *, limit: int = 500) -> list[Change]:
+        """Return the workspace's committed changes with an id above ``after``, oldest first (at most ``limit``).
+
+        One indexed query: cheap enough for a page to ask every half second (SQLite) or
+        whenever PostgreSQL announces a change on :data:`NOTIFY_CHANNEL`.
+        """
+
+        def run(conn: Connection) -> list[Change]:
+            rows = conn.execute(
+                select(changes)
+                .where(changes.c.workspace_id == workspace_id, changes.c.id > after)
+                .order_by(changes.c.id)
+                .limit(limit)
+            )
+            return [Change(**r._mapping) for r in rows]
+
+        return self._read(run)
+
+    def last_change(self, workspace_id: str) -> int:
+        """Return the id of the workspace's latest change (0 when there is none)."""
+        return self._read(
+            lambda conn: conn.scalar(select(func.coalesce(func.max(changes.c.id), 0)).where(
+                changes.c.workspace_id == workspace_id
+            ))
+        )
+
+    def heartbeat(
+        self, page_id: str, workspace_id: str, role: str, partner_id: str | None, chapter: str, *,
+        focus: str = "", follow: bool = False,
+    ) -> bool:
+        """Record that a page is open (and what it shows); announce it when it is new or shows something else.
+
+        Args:
+            page_id: the page's random id (1-40 characters).
+            workspace_id: the workspace.
+            role: the page's role.
+            partner_id: the page's partner, for a partner's page.
+            chapter: the chapter's notebook name (at most 60 characters).
+            focus: what the page has open within the chapter (at most 60 characters).
+            follow: the trekker's page asks the others to follow it.
+
+        Returns:
+            Whether a ``presence`` change was announced.
+        """
+        page_id = _check_text(page_id, "page_id", min_length=1, max_length=40)
+        chapter = _check_text(chapter, "chapter", min_length=0, max_length=60)
+        focus = _check_text(focus, "focus", min_length=0, max_length=60)
+
+        def run(conn: Connection) -> bool:
+            now = _now()
+            row = conn.execute(select(presence).where(presence.c.page_id == page_id)).first()
+            if row is None:
+                conn.execute(
+                    insert(presence).values(
+                        page_id=page_id, workspace_id=workspace_id, role=role, partner_id=partner_id,
+                        chapter=chapter, focus=focus, follow=int(follow), seen_at=now,
+                    )
+                )
+                _changed(conn, workspace_id, "presence", partner_id=partner_id)
+                return True
+            moved = (row.chapter, row.focus, bool(row.follow)) != (chapter, focus, follow)
+            conn.execute(
+                update(presence).where(presence.c.page_id == page_id).values(
+                    chapter=chapter, focus=focus, follow=int(follow), seen_at=now
+                )
+            )
+            if moved:
+                _changed(conn, workspace_id, "presence", partner_id=partner_id)
+            return moved
+
+        return self._write(run)
+
+    def leave(self, page_id: str) -> None:
+        """Forget an open page (it closed) and announce it; idempotent."""
+
+        def run(conn: Connection) -> None:
+            row = conn.execute(select(presence).where(presence.c.page_id == page_id)).first()
+            if row is not None:
+                conn.execute(presence.delete().where(presence.c.page_id == page_id))
+                _changed(conn, row.workspace_id, "presence", partner_id=row.partner_id)
+
+        self._write(run)
+
+    def present(self, workspace_id: str, *, within: float = 30.0) -> list[Presence]:
+        """Return the pages of a workspace that gave a sign of life in the last ``within`` seconds, oldest first."""
+        cutoff = datetime.fromtimestamp(_now().timestamp() - within, UTC)
+
+        def run(conn: Connection) -> list[Presence]:
+            rows = conn.execute(
+                select(presence)
+                .where(presence.c.workspace_id == workspace_id, presence.c.seen_at >= cutoff)
+                .order_by(presence.c.seen_at, presence.c.page_id)
+            )
+            return [Presence(**{**r._mapping, "follow": bool(r.follow)}) for r in rows]
+
+        return self._read(run)
 
     # ----------------------------------------------------- revisions
     def load(self, document_id: int) -> Revision | None:
@@ -1379,6 +1618,8 @@ class Store:
                     created_at=revision.created_at, content=encoded, note=note,
                 )
             )
+            doc = _document_row(conn, document_id)
+            _changed(conn, doc.workspace_id, "save", kind=doc.kind, document_id=document_id, partner_id=doc.partner_id)
             return revision
 
         try:

@@ -377,3 +377,39 @@ def test_hostile_text_typed_in_every_chapter_is_text_for_everyone(browser, voila
             plot.screenshot(path=str(artifacts / f"xss-{notebook[:2]}-figuur.png"))
         full_screenshot(page, artifacts / f"xss-{notebook[:2]}-{where.split()[-1]}.png")
         close(page, context)
+
+
+def test_the_app_words_after_user_text_stay_in_order_in_fit_lines_rows_tables_and_labels(browser):
+    """Regression (issue 20): an RLO in a pain made "(belang 3)" read "(3 gnaleb)" in the fit lines of 06,
+    and the origin line of a board row in 05 reversed too. Measured on the page: in each place the app's
+    own words after the user text keep their left-to-right order; without the isolation they do not."""
+    from purposecase.bidi import isolate
+    from purposecase.messages import Translator
+    from purposecase.ui.common import theme_css
+    from purposecase.ui.nav import werkboek_css
+
+    t = Translator()
+    evil = "Ans\u202e"
+    places = {
+        # 06 fit line: user text inside a translated sentence
+        ".pc-fit": (f'<ul><li class="pc-fit">{t("vp.fit.met_belang", tekst=isolate(evil), belang=3)}</li></ul>',
+                    f'<ul><li class="pc-fit">{t("vp.fit.met_belang", tekst=evil, belang=3)}</li></ul>', "(b", "g"),
+        # 05 board row: the origin line lists partner names
+        ".pc-origin": (f'<span class="pc-origin">{t("bord.herkomst", wie=isolate(evil))} · akkoord</span>',
+                       f'<span class="pc-origin">{t("bord.herkomst", wie=evil)} · akkoord</span>', "·", "d"),
+        # a table cell (05 give-and-take, 07 roadmap) followed by the app's text in the same cell
+        ".pc-cell": (f'<table><tr><td class="pc-cell"><ul><li>{evil} <small>(Intenties)</small></li></ul></td>'
+                     "</tr></table>", None, "(", ")"),
+        # a figure-style label: plotly draws one text run per label, the user part isolated (figures._plain)
+        ".pc-label": (f'<p class="pc-label">{isolate(evil)} geeft</p>', f'<p class="pc-label">{evil} geeft</p>',
+                      "g", "t"),
+    }
+    context, page, _ = new_page(browser)
+    for selector, (fixed, broken, first, last) in places.items():
+        for markup, css, mirrored in ((fixed, theme_css(), False), (broken or fixed, "", True)):
+            page.set_content(f"<style>{werkboek_css()}</style><style>{css}</style>"
+                             f"<div class='pc-chapter'>{markup}</div>")
+            a, b = (page.evaluate(_LEFT_OF, [selector, c]) for c in (first, last))
+            assert a is not None and b is not None, selector
+            assert (a > b) == mirrored, (selector, "fixed" if not mirrored else "unprotected", a, b)
+    context.close()

@@ -3,7 +3,7 @@
 import pytest
 
 from purposecase import puzzle
-from purposecase.checks import SOURCES, run_checks
+from purposecase.checks import SOURCES, is_financial, run_checks
 from purposecase.examples import list_cases
 from purposecase.model import Item, PurposeCase, SharedCase
 from purposecase.pieces import PIECE_KEYS
@@ -116,3 +116,19 @@ def test_the_ten_publication_cases(c):
     assert [r.id for r in results] == list(SOURCES)
     assert {r.id for r in results if r.status == "let_op"} == EXPECTED[c.slug]
     assert all(r.status in ("ok", "let_op") for r in results)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Extra rijksbekostiging voor de opleiding: 400.000", "€400k per jaar", "1,2 mln euro", "400k structureel",
+     "2 miljoen voor de regio", "EUR 5.000 per deelnemer"],
+)
+def test_amounts_count_as_financial_returns(text):
+    """Issue 18: an amount is a financial return, with or without a money word beside it."""
+    assert is_financial(text)
+    assert status(case(opbrengsten=[text, "Trots op de regio"]), "opbrengsten_soorten").status == "ok"
+
+
+@pytest.mark.parametrize("text", ["1.000 leerlingen bereikt", "20 stageplekken in 2025", "Trots op de regio"])
+def test_counts_and_years_are_not_amounts(text):
+    assert not is_financial(text)

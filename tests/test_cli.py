@@ -60,3 +60,36 @@ def test_data_home_inside_notebooks_is_refused(monkeypatch):
     monkeypatch.setenv("PURPOSECASE_HOME", str(notebooks_dir() / "data"))
     with pytest.raises(ValueError):
         data_home()
+
+
+# ------------------------------------------------- --help follows the user's language (issue 18)
+def help_text(capsys, argv, monkeypatch, **env):
+    from purposecase.cli import main
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "PURPOSECASE_LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_help_is_dutch_by_default(capsys, monkeypatch):
+    text = help_text(capsys, ["--help"], monkeypatch)
+    assert text.startswith("gebruik: purposecase") and "toon deze hulp en stop" in text
+    assert "start het werkboek in Voilà" in text and "usage" not in text and "show this help" not in text
+    text = help_text(capsys, ["export", "--help"], monkeypatch, LANG="C.UTF-8")
+    assert text.startswith("gebruik: purposecase export") and "bestandsformaat" in text and "opties:" in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "env"),
+    [(["--lang", "en", "--help"], {}), (["export", "--help"], {"LANG": "en_GB.UTF-8"}),
+     (["import", "--help"], {"PURPOSECASE_LANG": "en"}), (["export", "--lang=en", "--help"], {"LANG": "nl_NL.UTF-8"})],
+)
+def test_help_is_english_when_asked(capsys, monkeypatch, argv, env):
+    text = help_text(capsys, argv, monkeypatch, **env)
+    assert text.startswith("usage: purposecase") and "usage: usage" not in text
+    assert "show this help message and exit" in text and "gebruik" not in text and "opties" not in text

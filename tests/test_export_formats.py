@@ -325,3 +325,21 @@ def test_the_export_benchmark_runs(tmp_path, capsys):
     result = json.loads(next(tmp_path.glob("exports-*.json")).read_text())
     assert {r["what"] for r in result["rows"]} >= set(FORMATS)
     assert "Entree in Beweging" in capsys.readouterr().out
+
+
+def test_xlsx_cells_that_look_like_formulas_keep_a_quote_prefix():
+    """Regression (issue 20): "=…", "+…", "-…" and "@…" were text cells without quotePrefix, so editing one
+    in Excel or LibreOffice turned it into a formula."""
+    from openpyxl import load_workbook
+
+    starts = ["=SUM(A1:A9)", "+31 6 1234", "-10% korting", "@partner", "gewone tekst", "som = 5"]
+    pieces = {k: [] for k in PIECE_KEYS}
+    pieces["waarde"] = [Item(text=t) for t in starts]
+    pieces["partners"] = [Item(text="Gemeente", partner="=Hoofdpartner")]
+    case = PurposeCase(slug="formules", title="-Formules", pieces=pieces)
+    wb = load_workbook(io.BytesIO(export_bytes(bundle_for_case(case), "xlsx")))
+    cells = {c.value: c for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    for text in starts[:4] + ["=Hoofdpartner"]:
+        assert cells[text].data_type == "s" and cells[text].quotePrefix, text
+    for text in ("gewone tekst", "som = 5"):
+        assert not cells[text].quotePrefix, text

@@ -16,9 +16,9 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "purposecase"
 
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("basis", ("paths", "pieces", "messages", "model", "errors", "sdgs", "chapters", "examples", "trainer")),
+    ("basis", ("paths", "pieces", "messages", "model", "errors", "bidi", "sdgs", "chapters", "examples", "trainer")),
     ("store", ("store",)),
-    ("stappen", ("puzzle", "checks", "valueprop", "roadmap", "figures")),
+    ("stappen", ("puzzle", "checks", "valueprop", "roadmap", "meeting", "figures")),
     ("werkruimte", ("workspace",)),
     ("uitvoer", ("progress", "backup", "export")),
     ("pagina's", ("ui",)),

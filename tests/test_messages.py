@@ -11,6 +11,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "purposecase"
 # keys built at run time from a prefix plus data (problem codes, item kinds, search fields)
 DYNAMIC_PREFIXES = (
     "fout.code.", "soort.", "zoeken.veld.", "rol.", "checks.status.", "voortgang.", "geven.alleen_", "geven.geen",
+    "export.status.", "export.geeft_", "export.krijgt_", "sector.",
     *(f"checks.{rule}." for rule in __import__("purposecase.checks", fromlist=["SOURCES"]).SOURCES),
 )
 
@@ -107,3 +108,16 @@ def test_role_names_exist():
     keys = all_keys("nl")
     for role in ("trekker", "partner", "viewer"):
         assert f"rol.{role}" in keys
+
+
+def test_every_sector_of_the_ten_cases_has_a_name_in_every_language():
+    from purposecase.examples import load_catalogue
+    from purposecase.export.bundle import sector_label
+    from purposecase.messages import Translator
+
+    for lang in LANGUAGES:
+        t = Translator(lang)
+        for sector in load_catalogue().sectors():
+            key = "sector." + re.sub(r"[^a-z0-9]+", "_", sector.lower().replace("&", " ")).strip("_")
+            assert t.has(key), (lang, sector)
+            assert sector_label(sector, t) == t(key)

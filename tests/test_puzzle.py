@@ -152,11 +152,34 @@ def test_give_and_take_points_out_one_sided_partners():
     shared = puzzle.set_beneficiaries("opbrengsten", "o1", ["a", "c"])(shared)
     drafts = {"b": draft(inbreng=["Stageplekken"], intenties=["Personeel"])}
     rows = {r.partner: r for r in give_and_take([ANS, BAS, CEM], shared, drafts)}
-    assert rows["Ans"].balance == "beide" and rows["Ans"].inbreng == ["Docenten"]
-    assert rows["Ans"].krijgt == [("opbrengsten", "Minder uitval")]
-    assert rows["Bas"].balance == "alleen_geven" and rows["Bas"].inbreng == ["Stageplekken"]  # from the draft
-    assert rows["Cem"].balance == "alleen_krijgen"
+    assert list(rows) == ["ROC", "Bouw BV", "Gemeente"]  # organisations, not contact persons
+    assert rows["ROC"].balance == "beide" and rows["ROC"].inbreng == ["Docenten"]
+    assert rows["ROC"].krijgt == [("opbrengsten", "Minder uitval")]
+    assert rows["Bouw BV"].balance == "alleen_geven" and rows["Bouw BV"].inbreng == ["Stageplekken"]  # from the draft
+    assert rows["Gemeente"].balance == "alleen_krijgen"
     assert give_and_take([PartnerRef("d", "Dirk")], shared)[0].balance == "geen"
+    assert give_and_take([PartnerRef("d", "Dirk")], shared)[0].partner == "Dirk"  # no organisation: the name
+
+
+def test_give_and_take_defaults_and_middelen():
+    shared = puzzle.adopt("waarde", "Goed opgeleide mensen", ["a"], ["Ans"], item_id="w1")(SharedCase())
+    shared = puzzle.adopt("middelen", "Een leslokaal", ["b"], ["Bas"], item_id="m1")(shared)
+    shared = puzzle.adopt("opbrengsten", "Subsidie", ["a", "b"], ["Ans", "Bas"], item_id="o1")(shared)
+    rows = {r.partner_id: r for r in give_and_take([ANS, BAS, CEM], shared)}
+    # without "voor wie" an item goes to the organisations it came from
+    assert rows["a"].krijgt == [("opbrengsten", "Subsidie"), ("waarde", "Goed opgeleide mensen")]
+    assert rows["b"].middelen == ["Een leslokaal"] and rows["b"].balance == "beide"
+    # one click later it is for someone else, or for a target group: the default no longer applies
+    shared = puzzle.set_beneficiaries("waarde", "w1", ["c", f"{puzzle.TARGET_GROUP}d1"])(shared)
+    rows = {r.partner_id: r for r in give_and_take([ANS, BAS, CEM], shared)}
+    assert rows["a"].krijgt == [("opbrengsten", "Subsidie")]
+    assert rows["c"].krijgt == [("waarde", "Goed opgeleide mensen")] and rows["c"].balance == "alleen_krijgen"
+    from purposecase.figures import give_and_take_items
+
+    shared = puzzle.adopt("doelgroepen", "Studenten", [], [], item_id="d1")(shared)
+    items = {i.text: i for i in give_and_take_items(shared, {"a": "ROC", "b": "Bouw BV", "c": "Gemeente"})}
+    assert items["Goed opgeleide mensen"].recipients == ("Gemeente", "Studenten")
+    assert items["Subsidie"].recipients == ("ROC", "Bouw BV") and items["Een leslokaal"].givers == ("Bouw BV",)
 
 
 def test_sankey_figure_has_partners_initiative_and_returns():
@@ -172,5 +195,6 @@ def test_sankey_figure_has_partners_initiative_and_returns():
     )
     fig = give_and_take_sankey(rows, title="T", initiative="Pact", gives="geeft", gets="krijgt")
     node = fig.data[0].node
-    assert list(node.label) == ["Ans geeft", "Pact", "Bas krijgt"]
+    labels = [x.replace("\u2068", "").replace("\u2069", "") for x in node.label]
+    assert labels == ["ROC geeft", "Pact", "Bouw BV krijgt"]
     assert list(fig.data[0].link.value) == [1, 1]

@@ -126,18 +126,26 @@ def test_owner_shares_and_the_largest():
     )
     shares = rm.owner_shares(roadmap)
     assert [(o.partner, o.steps, o.total) for o in shares] == [("ans", 3, 5), ("bas", 2, 5)]
-    assert shares[0].share == pytest.approx(0.6)
+    # a co-owned step counts half for each owner: ans 1 + ½ + 1, bas ½ + 1 of 5 steps
+    assert shares[0].share == pytest.approx(0.5) and shares[1].share == pytest.approx(0.3)
     assert rm.largest_owner_share(roadmap).partner == "ans"
     assert rm.largest_owner_share(ImpactRoadmap(steps=[step("a")])) is None
     assert rm.owner_shares(ImpactRoadmap()) == []
 
 
 def test_dominant_owner_watches_the_trekker_first():
-    base = [step("a", ["ans", "bas"]), step("b", ["ans", "bas"]), step("c", ["ans", "bas"]), step("d", ["cem"])]
+    base = [step("a", ["ans"]), step("b", ["ans"]), step("c", ["ans", "bas"]), step("d", ["cem"])]
     found = rm.dominant_owner(ImpactRoadmap(steps=base))
     assert (found.partner, found.steps, found.total, found.is_trekker) == ("ans", 3, 4, False)
-    found = rm.dominant_owner(ImpactRoadmap(steps=base, trekker_partner="bas"))
+    assert found.share == pytest.approx(2.5 / 4)
+    trekkers = [step("a", ["bas"]), step("b", ["bas"]), step("c", ["bas", "ans"]), step("d", ["cem"])]
+    found = rm.dominant_owner(ImpactRoadmap(steps=trekkers, trekker_partner="bas"))
     assert (found.partner, found.is_trekker) == ("bas", True)
+    # two co-owners of every step share the work fairly: nobody owns "most" (it could never pass before)
+    shared = [step(x, ["ans", "bas"]) for x in "abcdef"]
+    assert rm.dominant_owner(ImpactRoadmap(steps=shared)) is None
+    spread = checks(ImpactRoadmap(steps=shared))["spreiding"]
+    assert spread.status == "ok" and spread.values["naam"] == "Ans & Bas"  # both co-owners are named
     half = ImpactRoadmap(steps=[step("a", ["ans"]), step("b", ["bas"])])
     assert rm.dominant_owner(half) is None  # exactly half is not "most"
     assert rm.dominant_owner(ImpactRoadmap(steps=[step("a", ["ans"])])) is None
@@ -162,7 +170,7 @@ def test_a_complete_roadmap_passes_every_check():
     result = checks(six())
     assert list(result) == list(rm.SOURCES)
     assert {c.status for c in result.values()} == {"ok"}
-    assert result["spreiding"].values == {"naam": "Ans", "aandeel": 50, "stappen": 3, "totaal": 6}
+    assert result["spreiding"].values == {"naam": "Ans & Bas", "aandeel": 50, "stappen": 3, "totaal": 6}  # a tie: both
     for c in result.values():
         assert "Wat is de Impact Roadmap?" in c.source
         for key in (c.title_key, c.explain_key, c.detail_key):
@@ -239,6 +247,10 @@ def test_rows_and_frame_for_exports():
 
 
 # ------------------------------------------------------------------ figures
+def plain(label: str) -> str:
+    return label.replace("\u2068", "").replace("\u2069", "")
+
+
 def test_timeline_is_coloured_by_owner_and_splits_shared_steps():
     from purposecase.figures import NO_OWNER_COLOUR, owner_colours, roadmap_timeline
 
@@ -253,19 +265,19 @@ def test_timeline_is_coloured_by_owner_and_splits_shared_steps():
     names = {"ans": "Ans", "bas": "Bas"}
     colours = owner_colours(["ans", "bas"])
     fig = roadmap_timeline(roadmap, names, colours, title="Tijdlijn", no_owner="niemand")
-    by_name = {tr.name: tr for tr in fig.data}
+    by_name = {plain(tr.name): tr for tr in fig.data}  # labels are isolated for bidi (U+2068 … U+2069)
     assert list(by_name) == ["Ans", "Bas", "niemand"]
     assert by_name["Ans"].marker.color == colours["ans"] and by_name["niemand"].marker.color == NO_OWNER_COLOUR
-    assert list(by_name["Ans"].y) == ["1. Verkennen", "2. Pilot"]
+    assert [plain(y) for y in by_name["Ans"].y] == ["1. Verkennen", "2. Pilot"]
     assert list(by_name["Ans"].base) == ["2026-01-01", "2026-03-01"]
     assert by_name["Ans"].x[0] == 59 * 86_400_000  # January and February 2026
     assert list(by_name["Bas"].width) == [0.4] and list(by_name["Bas"].offset) == [0.0]
     assert list(by_name["niemand"].base) == ["2027-01-01"]
-    assert list(fig.layout.yaxis.categoryarray) == ["1. Verkennen", "2. Pilot", "3. Evalueren"]
+    assert [plain(y) for y in fig.layout.yaxis.categoryarray] == ["1. Verkennen", "2. Pilot", "3. Evalueren"]
     tricky = ImpactRoadmap(steps=[step("x", ["ans"], wat="<b>vet</b> & <a href='x'>link</a>", start="2026-01")])
     escaped = roadmap_timeline(tricky, {"ans": "<i>Ans</i>"}, title="t", no_owner="-")
-    assert escaped.data[0].y[0] == "1. &lt;b&gt;vet&lt;/b&gt; &amp; &lt;a href='x'&gt;link&lt;/a&gt;"
-    assert escaped.data[0].name == "&lt;i&gt;Ans&lt;/i&gt;" and "<i>" not in escaped.data[0].customdata[0]
+    assert plain(escaped.data[0].y[0]) == "1. &lt;b&gt;vet&lt;/b&gt; &amp; &lt;a href='x'&gt;link&lt;/a&gt;"
+    assert plain(escaped.data[0].name) == "&lt;i&gt;Ans&lt;/i&gt;" and "<i>" not in escaped.data[0].customdata[0]
     empty = roadmap_timeline(ImpactRoadmap(steps=[step("a")]), names, title="t", no_owner="-", empty="geen")
     assert not empty.data and empty.layout.annotations[0].text == "geen"
 
@@ -281,7 +293,7 @@ def test_owner_colours_are_stable_and_the_matrix_figure():
                                 euros_title="Euro", step_labels=["Stap 1", "Stap 2"])
     hours, euros = fig.data
     assert (hours.zmin, hours.zmax, euros.zmax) == (0, 7.5, 12500)  # zero stays white
-    assert list(hours.y) == ["Ans", "Bas"] and list(hours.x) == ["Stap 1", "Stap 2"]
+    assert [plain(y) for y in hours.y] == ["Ans", "Bas"] and [plain(x) for x in hours.x] == ["Stap 1", "Stap 2"]
     assert [list(r) for r in hours.text] == [["7,5", ""], ["", "3"]] and euros.text[0][0] == "€ 12.500"
     assert format_number(12500.5, "en") == "12,500.5" and format_number(3.0) == "3"
 

@@ -248,3 +248,35 @@ def test_the_backup_option_says_private_drafts_come_without_content():
     assert b"heel geheim plan" not in downloaded(panel.button)[1]  # as the note says
     english = DelenChapter(context=PageContext(sleutel=ttoken, lang="en")).export_panel
     assert "without content" in text_of(english.backup_note.value)
+
+
+def test_every_new_choice_replaces_the_previous_file():
+    """Regression (issue 20): after a good file, a file the browser refused as too big left the good one
+    ready ("in orde", Importeren enabled) and a click imported it; a file the kernel refuses does the same."""
+    store = open_store()
+    chapter = DelenChapter(context=PageContext())
+    panel = chapter.import_panel
+    good = load_case("house-of-hospitality").to_yaml().encode()
+    assert "pc-upload-refused" in panel.refused._dom_classes and panel.refused.layout.display == "none"
+    for refuse in (
+        lambda: setattr(panel.refused, "value", "1764980000000|groot <b>.yaml"),  # the browser's size check
+        lambda: upload(panel, "kapot.json", b'{"title": "x",'),  # the kernel's own check
+        lambda: upload(panel, "groot.json", b" " * (10 * 1024 * 1024 + 1)),
+    ):
+        upload(panel, "hoh.yaml", good)
+        assert panel.upload is not None and not panel.import_button.disabled
+        refuse()
+        message = text_of(panel.file_info.value)
+        assert "in orde" not in message and ("te groot" in message or "geen geldige JSON" in message)
+        assert panel.upload is None and panel.import_button.disabled
+        panel.import_button.click()  # a click now imports nothing
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM workspaces").scalar_one() == 0
+
+
+def test_the_browser_refusal_names_the_file_escaped():
+    chapter = DelenChapter(context=PageContext())
+    panel = chapter.import_panel
+    panel.refused.value = "1|groot <b>.yaml"
+    assert "groot &lt;b&gt;.yaml" in panel.file_info.value and "te groot" in text_of(panel.file_info.value)
+    assert "pc-upload-refused" in upload_guard_html(Translator("nl"))

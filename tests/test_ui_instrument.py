@@ -79,3 +79,13 @@ def test_english():
     page.piece_buttons.value = "opbrengsten"
     assert get_piece("opbrengsten").question_en in text_of(page.detail.value)
     assert "The process of collaborating" in text_of(page.processes.value)
+
+
+def test_long_piece_names_break_only_at_syllables():
+    """Issue 18: "DOELGRO/EPEN": the canvas heading may break only at soft hyphens (see the browser test)."""
+    from purposecase.ui.instrument import NAME_STYLE, SOFT_BREAKS, breakable
+
+    html = instrument_canvas_html(Translator("nl"))
+    assert "Doel\u00adgroepen" in html and "overflow-wrap: normal" in NAME_STYLE and NAME_STYLE in html
+    assert breakable("Gezamenlijke ambitie") == "Ge\u00adza\u00admen\u00adlij\u00adke ambitie"
+    assert all(v.replace("\u00ad", "") == k for k, v in SOFT_BREAKS.items())

@@ -13,7 +13,9 @@ from purposecase.ui.waardepropositie import WaardepropositieChapter
 
 
 def text_of(markup: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+    """The text a reader sees (the invisible bidi isolates U+2068/U+2069 around user text left out)."""
+    text = html.unescape(re.sub(r"<[^>]+>", " ", markup)).translate({0x2068: None, 0x2069: None})
+    return " ".join(text.split())
 
 
 @pytest.fixture()

@@ -389,12 +389,13 @@ def figure_findings(figure) -> list[str]:
 
 
 def figure_text(figure) -> str:
-    """Return every string of a plotly figure, joined, with entities decoded (what plotly shows)."""
+    """Return every string of a plotly figure, joined, with entities decoded and bidi isolates dropped (what plotly
+    shows, in reading order)."""
     parts: list[str] = []
 
     def walk(value):
         if isinstance(value, str):
-            parts.append(html.unescape(value))
+            parts.append(html.unescape(value).replace("\u2068", "").replace("\u2069", ""))
         elif isinstance(value, dict):
             for v in value.values():
                 walk(v)

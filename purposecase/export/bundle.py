@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol, runtime_checkable
@@ -128,6 +128,9 @@ class ExportBundle:
         roadmap: the step-5 Impact Roadmap (see :class:`Sectionable`), ``None`` while absent.
         figures: figures for the slides (roadmap timeline, give and take), empty while absent.
         lang: ``"nl"`` or ``"en"``: language of every label in the file.
+        piece_status: piece key → ``"leeg"``, ``"in_bespreking"`` or ``"akkoord"`` (the shared
+            case's :meth:`~purposecase.model.SharedCase.status`); empty when the case is not a
+            shared case (a draft, a publication case): then no status is shown.
     """
 
     case: PurposeCase
@@ -140,6 +143,7 @@ class ExportBundle:
     roadmap: Sectionable | None = None
     figures: tuple[ExportFigure, ...] = ()
     lang: str = "nl"
+    piece_status: Mapping[str, str] = field(default_factory=dict)
 
     def value_proposition_sections(self) -> list[Section]:
         """Return the value propositions as sections (empty while there are none)."""
@@ -163,9 +167,32 @@ class ExportBundle:
         """Return the date as printed: ``"30-11-2026"`` (nl) or ``"2026-11-30"`` (en)."""
         return self.date.isoformat() if self.lang == "en" else self.date.strftime("%d-%m-%Y")
 
+    def sector_region(self) -> str:
+        """Return ``"sector · region"`` of the case, the sector in the bundle's language; ``""`` when neither."""
+        from ..messages import Translator
+
+        return " · ".join(x for x in (sector_label(self.case.sector, Translator(self.lang)), self.case.region) if x)
+
     def item_count(self) -> int:
         """Return the number of items of the case."""
         return len(self.case.all_items())
+
+
+def sector_label(sector: str | None, t: Any) -> str:
+    """Return a publication case's sector in the user's language (``"Zorg en Welzijn"`` → "Health and social care").
+
+    Sectors are data in Dutch (``data/cases``); their names per language are the
+    messages ``sector.<key>`` (key: lower case, runs of other characters as ``_``, e.g.
+    ``sector.sport_bewegen``). A sector without a message is shown as it is.
+
+    Args:
+        sector: the case's sector (may be ``None`` or empty).
+        t: a :class:`purposecase.messages.Translator`.
+    """
+    if not sector:
+        return ""
+    key = "sector." + re.sub(r"[^a-z0-9]+", "_", sector.lower().replace("&", " ")).strip("_")
+    return t(key) if t.has(key) else sector
 
 
 def slugify(text: str, fallback: str = "purpose-case", max_length: int = 60) -> str:

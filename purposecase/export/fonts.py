@@ -11,6 +11,15 @@ changes in the public domain). Where the files come from, first found wins:
 
 If none holds the fonts, :func:`register` raises :class:`FontMissing` with a
 message that says how to get them.
+
+Emoji and symbols DejaVu Sans lacks (📌, 😕, 🚀 …): reportlab draws one font per
+run and has no fallback of its own, and colour-emoji fonts (Noto Color Emoji, CBDT
+bitmaps) cannot be embedded by it. :func:`fallback_markup` therefore puts each such
+character in a ``<font>`` run of Symbola (Debian's ``fonts-symbola``, monochrome
+outlines; the Makefile installs it when missing and root), found in
+``PURPOSECASE_FONT_DIR`` or ``/usr/share/fonts/truetype/ancient-scripts``. Without
+Symbola, or for a character it lacks too, the character is replaced visibly by its
+Unicode name in brackets (``[pushpin]``): never a box.
 """
 
 from __future__ import annotations
@@ -30,6 +39,12 @@ _FILES = {
     f"{FAMILY}-BoldOblique": "DejaVuSans-BoldOblique.ttf",
 }
 SYSTEM_DIR = Path("/usr/share/fonts/truetype/dejavu")
+SYMBOLS = f"{FAMILY}-Symbols"
+"""Name under which Symbola is registered (emoji and symbols DejaVu Sans lacks)."""
+SYMBOLS_FILE = "Symbola_hint.ttf"
+SYMBOLS_DIR = Path("/usr/share/fonts/truetype/ancient-scripts")
+_INVISIBLE = {0xFE0E, 0xFE0F, 0x200D, 0x20E3} | set(range(0x1F3FB, 0x1F400))
+"""Variation selectors, zero-width joiner, keycap and skin-tone modifiers: dropped (they only modify)."""
 
 
 class FontMissing(RuntimeError):
@@ -140,3 +155,60 @@ def line_count(text: str, width: float, size: float, bold: bool = False) -> int:
             else:
                 current += (space if current else 0.0) + w
     return lines
+
+
+def symbols_path() -> Path | None:
+    """Return Symbola's file (``PURPOSECASE_FONT_DIR`` first, then Debian's folder), or ``None`` when absent."""
+    dirs = [Path(d) for d in (os.environ.get("PURPOSECASE_FONT_DIR"),) if d] + [SYMBOLS_DIR]
+    for folder in dirs:
+        for name in (SYMBOLS_FILE, "Symbola.ttf"):
+            if (folder / name).is_file():
+                return folder / name
+    return None
+
+
+@cache
+def _cmaps() -> tuple[frozenset[int], frozenset[int]]:
+    """Return the code points DejaVu Sans and Symbola (empty when absent) can draw; registers Symbola."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    register()
+    main = frozenset(pdfmetrics.getFont(FAMILY).face.charToGlyph)
+    path = symbols_path()
+    if path is None:
+        return main, frozenset()
+    font = TTFont(SYMBOLS, str(path))
+    pdfmetrics.registerFont(font)
+    return main, frozenset(font.face.charToGlyph)
+
+
+def fallback_markup(escaped: str) -> str:
+    """Return reportlab paragraph markup in which every character DejaVu Sans lacks still shows.
+
+    Args:
+        escaped: text already escaped for paragraph markup (``&amp;`` …); tags are not expected.
+
+    Returns:
+        The text with characters DejaVu Sans lacks wrapped in ``<font name="PCSans-Symbols">``
+        (Symbola), or, where Symbola lacks them too or is not installed, replaced by their
+        Unicode name in brackets, e.g. ``"[pushpin]"``. Modifiers (variation selectors,
+        zero-width joiners, skin tones) are dropped.
+    """
+    import unicodedata
+
+    if escaped.isascii():
+        return escaped
+    main, symbols = _cmaps()
+    out = []
+    for ch in escaped:
+        code = ord(ch)
+        if code in _INVISIBLE:
+            continue
+        if code in main or ch in "\n\t":
+            out.append(ch)
+        elif code in symbols:
+            out.append(f'<font name="{SYMBOLS}">{ch}</font>')
+        else:
+            out.append(f"[{unicodedata.name(ch, f'U+{code:04X}').lower()}]")
+    return "".join(out)

@@ -250,6 +250,31 @@ def value_proposition_parts(
     return tuple(parts)
 
 
+def give_and_take_export_figure(items: Sequence[Any], initiative: str, lang: str = "nl") -> ExportFigure | None:
+    """Return give and take in both directions as a figure, or ``None`` until something is both given and got.
+
+    Args:
+        items: :class:`purposecase.figures.GiveTakeItem` per inbreng, middelen, waarde and
+            opbrengsten item (:func:`purposecase.figures.give_and_take_items`).
+        initiative: the middle node's label (the workspace's name).
+        lang: language of the labels.
+    """
+    from ..figures import GET_PIECES, GIVE_PIECES, give_and_take_figure
+
+    pieces = {i.piece for i in items}
+    if not (pieces & set(GIVE_PIECES) and pieces & set(GET_PIECES)):
+        return None  # one side only: nothing to weigh yet
+    t = Translator(lang)
+    names = {p: t(f"export.{d}_{p}") for d, ps in (("geeft", ("inbreng", "middelen")),
+                                                 ("krijgt", ("waarde", "opbrengsten"))) for p in ps}
+    fig = give_and_take_figure(
+        items, title=t("export.figuur_geven_nemen"), initiative=initiative, piece_names=names,
+        unassigned=t("export.niet_toegewezen"), gives=t("export.geeft").capitalize(),
+        gets=t("export.krijgt").capitalize(),
+    )
+    return ExportFigure(t("export.figuur_geven_nemen"), fig)
+
+
 def value_fit_export_figure(parts: Sequence[Any], lang: str = "nl") -> ExportFigure | None:
     """Return the fit per target group (step 4) as a figure, or ``None`` while no target group has pains or gains.
 
@@ -287,10 +312,12 @@ class RoadmapPart:
 
     def export_sections(self, lang: str) -> list[Section]:
         """Return the steps table and, when anyone put in hours or euros, the effort table."""
+        from ..figures import period_text
+
         t = Translator(lang)
         rows = []
         for s in self.steps:
-            period = " – ".join(x for x in (s.get("start"), s.get("eind")) if x)
+            period = period_text(s.get("start"), s.get("eind"), lang)  # "feb 2026 – mei 2026", in ``lang``
             rows.append(
                 (
                     str(s.get("stap", "")), s.get("wat", ""), s.get("eigenaren", ""), s.get("skills", ""),
@@ -332,13 +359,13 @@ def workspace_figures(
 ) -> tuple[ExportFigure, ...]:
     """Return the figures of the workspace's later steps that have something to show.
 
-    The roadmap timeline needs a step with a period; the give-and-take Sankey needs a
-    partner who gives (inbreng) or gets (opbrengsten, waarde) something in the shared case;
+    The roadmap timeline needs a step with a period; the give-and-take figure needs an
+    inbreng, middelen, waarde or opbrengsten item in the shared case (organisations, not
+    contact persons; see :func:`give_and_take_export_figure`);
     the fit per target group (:func:`value_fit_export_figure`) needs, among
     ``value_propositions`` (the export parts of step 4), a target group with pains or gains.
     """
-    from .. import puzzle
-    from ..figures import give_and_take_sankey, roadmap_timeline
+    from ..figures import give_and_take_items, roadmap_timeline
     from ..roadmap import load_roadmap
 
     t = Translator(lang)
@@ -346,21 +373,30 @@ def workspace_figures(
     roadmap = load_roadmap(session).roadmap
     if any(s.start or s.eind for s in roadmap.steps):
         names = {p.id: p.name for p in session.partners(include_removed=True)}
-        fig = roadmap_timeline(roadmap, names, title=t("export.figuur_tijdlijn"), no_owner=t("export.geen_eigenaar"))
+        fig = roadmap_timeline(
+            roadmap, names, title=t("export.figuur_tijdlijn"), no_owner=t("export.geen_eigenaar"), lang=t.lang
+        )
         figures.append(ExportFigure(t("export.figuur_tijdlijn"), fig))
     shared = session.document("shared_case").load().record
-    drafts = {p.id: d for p, d in session.shared_drafts()} if session.role != "partner" else {}
-    rows = puzzle.give_and_take(session.partners(), shared, drafts)
-    if any(r.inbreng or r.krijgt for r in rows):
-        fig = give_and_take_sankey(
-            rows, title=t("export.figuur_geven_nemen"), initiative=session.workspace().name,
-            gives=t("export.geeft"), gets=t("export.krijgt"),
-        )
-        figures.append(ExportFigure(t("export.figuur_geven_nemen"), fig))
+    organisations = {p.id: p.organisation or p.name for p in session.partners(include_removed=True)}
+    figure = give_and_take_export_figure(give_and_take_items(shared, organisations), session.workspace().name, lang)
+    if figure is not None:
+        figures.append(figure)
     fit_figure = value_fit_export_figure(value_propositions, lang)
     if fit_figure is not None:
         figures.append(fit_figure)
     return tuple(figures)
+
+
+def piece_status(session: WorkspaceSession) -> dict[str, str]:
+    """Return the shared case's agreement status per piece (for :attr:`ExportBundle.piece_status`).
+
+    Pass it only with the shared case: ``ExportBundle(..., piece_status=piece_status(session))``.
+    """
+    from ..pieces import PIECE_KEYS
+
+    shared = session.document("shared_case").load().record
+    return {key: shared.status(key) for key in PIECE_KEYS}
 
 
 class LaterSteps(NamedTuple):
@@ -460,4 +496,5 @@ def workspace_bundle(
         case=case, label=label, workspace=workspace.name,
         partners=tuple(lines[p.id] for p in partners), drafts=drafts, lang=t.lang,
         value_propositions=later.value_propositions or None, roadmap=later.roadmap, figures=later.figures,
+        piece_status=piece_status(session) if subject == "shared" else {},
     )

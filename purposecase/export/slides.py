@@ -4,18 +4,22 @@ Slides, in order:
 
 1. title slide: title, what the case is, workspace, partners, date;
 2. the canvas: the eleven pieces in the grid of :mod:`purposecase.pieces`, same
-   colours; text as large as fits (from :data:`CANVAS_MAX` down to
-   :data:`CANVAS_MIN` pt). Where a piece holds more than fits even then, the
-   box shows the first items and says how many more follow on the piece's
-   own slide;
+   colours, each with its agreement status when the bundle has one; text as large
+   as fits (from :data:`CANVAS_MAX` down to :data:`CANVAS_MIN` pt). Where a piece
+   holds more than fits even then, the box shows the first items and says how
+   many more follow on the piece's own slide; the slide's notes hold every item;
 3. one slide per piece (question and every item; a long piece continues on a
    next slide rather than shrinking below :data:`PIECE_MIN` pt);
 4. one slide per figure the bundle holds (roadmap timeline, give and take),
    rendered to PNG by kaleido (:mod:`purposecase.export.images`);
 5. tables for the value propositions and the Impact Roadmap, when present.
 
-Text is measured with DejaVu Sans metrics (:func:`purposecase.export.fonts.line_count`);
-PowerPoint's theme font is no wider, so what fits here fits there.
+Every text run on every slide is at least :data:`MIN_RUN` pt (12 pt: readable on a
+projector; issue 18); what does not fit at that size moves to the next slide or to
+the notes. Figures are drawn with :data:`FIGURE_FONT` px text at a width that prints
+it at about 13 pt. Text is measured with DejaVu Sans metrics
+(:func:`purposecase.export.fonts.line_count`); PowerPoint's theme font is no wider, so
+what fits here fits there.
 """
 
 from __future__ import annotations
@@ -34,7 +38,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from pptx.slide import Slide
 
 SLIDE_W_IN, SLIDE_H_IN = 13.333, 7.5
-CANVAS_MAX, CANVAS_MIN = 12.0, 8.0
+MIN_RUN = 12.0
+"""Smallest text size on any slide, in points."""
+CANVAS_MAX, CANVAS_MIN = 14.0, MIN_RUN
+FIGURE_FONT = 18
+"""Text size of figures on slides, in CSS pixels (rendered 1200 px wide on a 12.3 inch picture ≈ 13 pt)."""
 PIECE_MAX, PIECE_MIN = 20.0, 12.0
 INK = "1D2327"
 MUTED = "4A5761"
@@ -50,6 +58,10 @@ class _Run:
     italic: bool = False
     colour: str = INK
     size: float = 12.0
+
+
+STATUS_MARK = {"leeg": "○", "in_bespreking": "◐", "akkoord": "✓"}
+"""Mark before a piece's agreement status (DejaVu Sans has these glyphs)."""
 
 
 def _hex(colour: str) -> str:
@@ -146,18 +158,25 @@ class SlideBuilder:
         shape.shadow.inherit = False
 
     def _title(self, slide: Slide, text: str, colour: str = INK, subtitle: str = "") -> float:
-        """Draw a slide title (and optional subtitle); return the y (inches) below it."""
-        self._text(slide, 0.5, 0.3, SLIDE_W_IN - 1.0, 0.7, [[_Run(text, bold=True, colour=colour, size=28)]])
+        """Draw a slide title on one line (28 pt, down to 20 pt for a long one) and an optional subtitle.
+
+        Returns:
+            The y (inches) below them.
+        """
+        size = 28.0
+        while size > 20 and fonts.text_width(text, size, bold=True) > (SLIDE_W_IN - 1.1) * PT_PER_IN:
+            size -= 1
+        self._text(slide, 0.5, 0.3, SLIDE_W_IN - 1.0, 0.7, [[_Run(text, bold=True, colour=colour, size=size)]])
         y = 1.0
         if subtitle:
             self._text(slide, 0.5, 0.95, SLIDE_W_IN - 1.0, 0.45, [[_Run(subtitle, italic=True, colour=MUTED, size=15)]])
             y = 1.45
         return y
 
-    def _footer(self, slide: Slide) -> None:
+    def _footer(self, slide: Slide, extra: str = "") -> None:
         b = self.bundle
-        text = " · ".join(x for x in (b.case.title, b.label, b.date_text()) if x)
-        self._text(slide, 0.5, SLIDE_H_IN - 0.4, SLIDE_W_IN - 1.0, 0.3, [[_Run(text, colour=MUTED, size=9)]])
+        text = " · ".join(x for x in (b.case.title, b.label, b.date_text(), extra) if x)
+        self._text(slide, 0.5, SLIDE_H_IN - 0.4, SLIDE_W_IN - 1.0, 0.3, [[_Run(text, colour=MUTED, size=MIN_RUN)]])
 
     # ------------------------------------------------------------ slides
     def title_slide(self) -> None:
@@ -169,21 +188,27 @@ class SlideBuilder:
         lines = [b.kind_text(t("export.purpose_case"))]
         if b.workspace and b.workspace != b.case.title:
             lines.append(b.workspace)
-        if b.case.sector or b.case.region:
-            lines.append(" · ".join(x for x in (b.case.sector, b.case.region) if x))
+        if b.sector_region():
+            lines.append(b.sector_region())
         lines.append(b.date_text())
         paragraphs = [[_Run(line, colour=MUTED, size=20)] for line in lines]
         if b.partners:
             names = ", ".join(p.label() for p in b.partners)
+            def too_tall(size: float) -> bool:
+                return fonts.line_count(names, (SLIDE_W_IN - 1.6) * PT_PER_IN, size) * size * 1.2 > 1.9 * 72
+
             size = 16.0
-            while size > 9 and fonts.line_count(names, (SLIDE_W_IN - 1.6) * PT_PER_IN, size) * size * 1.2 > 1.9 * 72:
+            while size > MIN_RUN and too_tall(size):
                 size -= 1
+            if too_tall(size):
+                self._notes(slide, [f"{t('export.partners')}:", *(p.label() for p in b.partners)])
+                names = t("export.partners_in_notities", n=len(b.partners))
             paragraphs.append([_Run(f"{t('export.partners')}: ", bold=True, size=size), _Run(names, size=size)])
         self._text(slide, 0.8, 3.3, SLIDE_W_IN - 1.6, 3.8, paragraphs, space_after=6)
         if b.case.source is not None:
             self._text(
                 slide, 0.8, SLIDE_H_IN - 0.6, SLIDE_W_IN - 1.6, 0.4,
-                [[_Run(t("export.bron_case", bron=b.case.source.citation()), colour=MUTED, size=10)]],
+                [[_Run(t("export.bron_case", bron=b.case.source.citation()), colour=MUTED, size=MIN_RUN)]],
             )
 
     def _box_need(self, key: str, width: float, size: float, count: int | None = None) -> float:
@@ -270,6 +295,10 @@ class SlideBuilder:
             self._rect(slide, x, top, w, 0.06, _hex(p.colour))
             items = b.case.items(p.key)
             paragraphs = [[_Run(p.name(t.lang).upper(), bold=True, colour=_hex(p.colour), size=size + 1)]]
+            status = b.piece_status.get(p.key)
+            if status:  # a narrow box shows the mark only; the footer explains the marks
+                word = f" {t('export.status.' + status)}" if p.area.column_span > 1 else ""
+                paragraphs[0].append(_Run(f"  {STATUS_MARK[status]}{word}", colour=MUTED, size=size))
             if not items:
                 paragraphs.append([_Run(t("canvas.leeg"), italic=True, colour=MUTED, size=size)])
             paragraphs += [_item_runs(i, t, size) for i in items[: counts[p.key]]]
@@ -280,7 +309,23 @@ class SlideBuilder:
                           colour=MUTED, size=size)]
                 )
             self._text(slide, x, top + 0.06, w, h - 0.06, paragraphs, space_after=2, hanging=size * 0.9)
-        self._footer(slide)
+        legend = ""
+        if b.piece_status:
+            legend = "  ".join(f"{STATUS_MARK[k]} {t('export.status.' + k)}" for k in STATUS_MARK)
+        self._footer(slide, legend)
+        notes = [t("export.notities_canvas")]
+        for p in PIECES:
+            status = b.piece_status.get(p.key)
+            notes.append("")
+            notes.append(p.name(t.lang).upper() + (f" ({t('export.status.' + status)})" if status else ""))
+            notes += ["• " + item_label(i, t) for i in b.case.items(p.key)] or [t("canvas.leeg")]
+        self._notes(slide, notes)
+
+    def _notes(self, slide: Slide, lines: list[str]) -> None:
+        """Append ``lines`` to the slide's speaker notes (detail that does not fit on the slide)."""
+        frame = slide.notes_slide.notes_text_frame
+        text = "\n".join(lines)
+        frame.text = f"{frame.text}\n\n{text}" if frame.text else text
 
     def piece_slide_number(self, key: str) -> int:
         """Return the number of the first slide of piece ``key`` (title 1, canvas 2, pieces from 3)."""
@@ -340,7 +385,13 @@ class SlideBuilder:
         for fig in self.bundle.figures:
             slide = self._slide()
             y = self._title(slide, fig.title)
-            png = figure_png(fig.figure, width=1600, height=820)
+            figure = fig.figure
+            if hasattr(figure, "update_layout"):  # larger text: the picture is shown 12.3 inch wide
+                import plotly.graph_objects as go
+
+                figure = go.Figure(figure)
+                figure.update_layout(font=dict(size=FIGURE_FONT), title=None, margin=dict(t=30))
+            png = figure_png(figure, width=1200, height=600, scale=2)
             slide.shapes.add_picture(io.BytesIO(png), Inches(0.5), Inches(y), width=Inches(SLIDE_W_IN - 1.0))
             self._footer(slide)
 
@@ -349,14 +400,22 @@ class SlideBuilder:
         from pptx.util import Inches, Pt
 
         t = self.t
+        from .poster import _column_widths
+
         for section in sections:
             cols = max(1, len(section.columns))
-            width_pt = (SLIDE_W_IN - 1.0) / cols * PT_PER_IN - 10
             room = (SLIDE_H_IN - 1.45 - 0.7) * PT_PER_IN
-            size = 12.0
+            size = MIN_RUN
+            longest = [
+                max([len(section.columns[i])] + [len(r[i]) for r in section.rows if i < len(r)]) for i in range(cols)
+            ]
+            # columns as wide as their content suggests, never narrower than their longest word
+            widths = _column_widths(section, [min(60, max(6, n)) for n in longest], (SLIDE_W_IN - 1.0) * PT_PER_IN,
+                                    size, pad=24.0)  # cell margins 0.1 inch each side, and a little air
 
-            def row_h(row: tuple[str, ...], width_pt: float = width_pt, size: float = size) -> float:
-                return max(fonts.line_count(c, width_pt, size) for c in row) * size * 1.2 + 10
+            def row_h(row: tuple[str, ...], widths: list[float] = widths, size: float = size) -> float:
+                lines = max(fonts.line_count(c, w - 10, size) for c, w in zip(row, widths, strict=False))
+                return lines * size * 1.2 + 10
 
             chunks: list[list[tuple[str, ...]]] = [[]]
             used = row_h(section.columns)
@@ -375,8 +434,13 @@ class SlideBuilder:
                     len(chunk) + 1, cols, Inches(0.5), Inches(y), Inches(SLIDE_W_IN - 1.0), Inches(0.4)
                 )
                 table = shape.table
+                for c, w in enumerate(widths):
+                    table.columns[c].width = Inches(w / PT_PER_IN)
                 for c, text in enumerate(section.columns):
                     table.cell(0, c).text = text
+                    for para in table.cell(0, c).text_frame.paragraphs:
+                        for run in para.runs:
+                            run.font.bold = True
                 for r, row in enumerate(chunk, start=1):
                     for c, text in enumerate(row[:cols]):
                         table.cell(r, c).text = text

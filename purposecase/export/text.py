@@ -18,7 +18,7 @@ import yaml
 from ..messages import Translator
 from ..model import Item
 from ..pieces import PIECES, get_piece
-from .bundle import ExportBundle, Section
+from .bundle import ExportBundle, Section, sector_label
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 
@@ -66,7 +66,7 @@ def case_markdown(bundle: ExportBundle) -> bytes:
     meta = [b.kind_text(t("export.purpose_case"))]
     if b.workspace and b.workspace != b.case.title:
         meta.append(b.workspace)
-    meta += [b.case.sector, b.case.region, b.date_text()]
+    meta += [sector_label(b.case.sector, t), b.case.region, b.date_text()]
     lines += [" · ".join(md_escape(x) for x in meta if x), ""]
     if b.partners:
         lines += [f"**{md_escape(t('export.partners'))}:** " + ", ".join(md_escape(p.label()) for p in b.partners), ""]

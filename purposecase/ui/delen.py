@@ -70,7 +70,11 @@ _GUARD_JS = (
     "input.addEventListener('change',function(e){var g=a.querySelector('.pc-upload-guard');if(!g)return;"
     "var max=+g.dataset.max;for(var k=0;k<input.files.length;k++){if(input.files[k].size>max){"
     "e.stopImmediatePropagation();g.textContent=g.dataset.msg.split('{bestand}').join(input.files[k].name);"
-    "g.style.display='block';input.value='';return;}}g.style.display='none';g.textContent='';},true);}"
+    "g.style.display='block';"
+    # tell the kernel a new file was chosen and refused: it forgets the previous file (issue 20)
+    "var r=a.querySelector('.pc-upload-refused input');if(r){r.value=Date.now()+'|'+input.files[k].name;"
+    "r.dispatchEvent(new Event('input',{bubbles:true}));r.dispatchEvent(new Event('change',{bubbles:true}));}"
+    "input.value='';return;}}g.style.display='none';g.textContent='';},true);}"
     "return click.apply(this,arguments);};"
 )
 """Constant script (run once per page): refuse a file over the limit in the browser, before it is sent.
@@ -79,7 +83,9 @@ ipywidgets' upload button opens a file input that is not in the page, so a liste
 sees its ``change`` event. The script notes the upload area of a click on an upload button and, when
 that button opens its file input, adds a capturing ``change`` listener to it, which runs before the
 widget's own (capture listeners at the target run first, Chromium ≥ 89) and stops a file over the limit
-there, showing the translated message instead. It holds no user data."""
+there, showing the translated message instead. It then writes ``<time>|<file name>`` into the area's
+hidden ``.pc-upload-refused`` text widget, so the kernel forgets the previously read file and disables
+"Importeren" (a new choice always replaces the old one). It holds no user data."""
 
 
 def upload_guard_html(t: Translator) -> str:
@@ -213,6 +219,9 @@ class ImportPanel(ipw.VBox):
         )
         self.uploader.add_class("pc-upload")
         self.guard = ipw.HTML(upload_guard_html(t))
+        # written by the browser-side size check when it refuses a file (see _GUARD_JS)
+        self.refused = ipw.Text(value="", layout=ipw.Layout(display="none"))
+        self.refused.add_class("pc-upload-refused")
         self.file_info = ipw.HTML()
         self.file_info.add_class("pc-import-info")
         self.name_text = ipw.Text(
@@ -236,9 +245,10 @@ class ImportPanel(ipw.VBox):
         self.result.add_class("pc-import-result")
         guard = safe_callback(chapter.status, t)
         self.uploader.observe(guard(self._on_upload), "value")
+        self.refused.observe(guard(self._on_refused), "value")
         self.import_button.on_click(guard(self._on_import))
         model.observe(guard(self._on_target), "target")
-        area = ipw.VBox([ipw.HBox([self.uploader]), self.guard])
+        area = ipw.VBox([ipw.HBox([self.uploader]), self.guard, self.refused])
         area.add_class("pc-upload-area")
         limit = t("delen.import_limiet", max=MAX_UPLOAD_BYTES // (1024 * 1024))
         self.children = [
@@ -256,6 +266,25 @@ class ImportPanel(ipw.VBox):
     def _on_target(self, _change=None) -> None:
         self.name_text.layout.display = "" if self.chapter.model.target == "new" else "none"
 
+    def _forget_file(self) -> None:
+        """Forget the file read before: a new choice replaces it, also when the new one fails."""
+        self.upload = None
+        self.import_button.disabled = True
+        self.file_info.value = ""
+        self.result.value = ""
+
+    def _on_refused(self, change) -> None:
+        """The browser refused a file over the size limit (it never reached the kernel)."""
+        raw = str(change["new"] or "")
+        if not raw:
+            return
+        self._forget_file()
+        name = raw.partition("|")[2][:200]
+        t = self.chapter.t
+        self.file_info.value = problems_html(
+            [t("delen.fout.te_groot", bestand=name, max=MAX_UPLOAD_BYTES // (1024 * 1024))]
+        )
+
     def _on_upload(self, change) -> None:
         files = change["new"]
         if not files:
@@ -263,9 +292,7 @@ class ImportPanel(ipw.VBox):
         t = self.chapter.t
         first = files[0]
         name = str(first.get("name", ""))[:200]
-        self.upload = None
-        self.import_button.disabled = True
-        self.result.value = ""
+        self._forget_file()
         try:
             upload = read_upload(first["content"], name)
         except UploadError as exc:

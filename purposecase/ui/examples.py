@@ -12,6 +12,7 @@ import ipywidgets as ipw
 import traitlets as tl
 
 from ..examples import CaseCatalogue, SearchHit, load_catalogue, search
+from ..export.bundle import sector_label
 from ..messages import Translator
 from ..model import PurposeCase, compare
 from ..pieces import get_piece
@@ -79,7 +80,7 @@ class ExamplesModel(tl.HasTraits):
 
 def case_info_html(case: PurposeCase, t: Translator) -> str:
     """Return the case's heading, quote, summary, interviewees and source as escaped HTML."""
-    meta = " · ".join(esc(x) for x in (case.sector, case.region) if x)
+    meta = " · ".join(esc(x) for x in (sector_label(case.sector, t), case.region) if x)
     quote = f'<blockquote class="pc-quote">“{esc(case.quote)}”</blockquote>' if case.quote else ""
     summary = f'<p class="pc-summary">{esc(case.summary)}</p>' if case.summary else ""
     people = ", ".join(f"{esc(i.name)} ({esc(i.role)})" for i in case.interviewees)
@@ -198,7 +199,8 @@ class ExamplesChapter(ipw.VBox):
         style = {"description_width": "initial"}
 
         self.sector_dropdown = ipw.Dropdown(
-            options=[(t("voorbeelden.alle_sectoren"), "")] + [(s, s) for s in model.catalogue.sectors()],
+            options=[(t("voorbeelden.alle_sectoren"), "")]
+            + [(sector_label(s, t), s) for s in model.catalogue.sectors()],
             description=t("voorbeelden.sector"),
             style=style,
         )
@@ -314,7 +316,11 @@ class ExamplesChapter(ipw.VBox):
         self.children = [style_widget(), self.nav, header, self.load_note, self.status, self.tabs]
 
     def _case_options(self) -> list[tuple[str, str]]:
-        return [(f"{c.title} — {c.sector}" if c.sector else c.title, c.slug) for c in self.model.visible_cases()]
+        t = self.t
+        return [
+            (f"{c.title} — {sector_label(c.sector, t)}" if c.sector else c.title, c.slug)
+            for c in self.model.visible_cases()
+        ]
 
     def _load_note_html(self) -> str:
         errors = self.model.catalogue.errors

@@ -36,6 +36,47 @@ _SELECT_JS = (
 _KEY_JS = "if(event.key==='Enter'||event.key===' '){{event.preventDefault();this.click();}}"
 
 
+SOFT_BREAKS = {
+    "Doelgroepen": "Doel\u00adgroepen",
+    "Opbrengsten": "Op\u00adbreng\u00adsten",
+    "Continuïteit": "Con\u00adti\u00adnu\u00adï\u00adteit",
+    "Consequenties": "Con\u00adse\u00adquen\u00adties",
+    "Intenties": "In\u00adten\u00adties",
+    "Gezamenlijke": "Ge\u00adza\u00admen\u00adlij\u00adke",
+    "Middelen": "Mid\u00adde\u00adlen",
+    "Partners": "Part\u00adners",
+    "Inbreng": "In\u00adbreng",
+    "Returns": "Re\u00adturns",
+    "Impact": "Im\u00adpact",
+    "Contribution": "Con\u00adtri\u00adbu\u00adtion",
+    "Consequences": "Con\u00adse\u00adquen\u00adces",
+    "Continuity": "Con\u00adti\u00adnu\u00adi\u00adty",
+    "Intentions": "In\u00adten\u00adtions",
+    "Resources": "Re\u00adsour\u00adces",
+}
+"""Piece-name words with soft hyphens at their syllable breaks (Dutch: Woordenlijst; English: Merriam-Webster).
+
+The canvas shows names in capitals in narrow boxes; without these a long word broke
+anywhere ("DOELGRO/EPEN", issue 18). The heading's CSS allows breaks only here.
+"""
+
+
+NAME_STYLE = (
+    "overflow-wrap: normal; word-break: normal; hyphens: manual; "
+    "font-size: clamp(10px, 1.1vw, 0.95em); letter-spacing: 0.02em"
+)
+"""Style of the piece names on the canvas: break only at :data:`SOFT_BREAKS`, smaller type in narrow boxes.
+
+A one-column box is about a tenth of the window wide beside the piece detail; 1.1vw keeps
+"GROEPEN" and "TARGET" inside it down to the 900 px breakpoint (below it the canvas is one column).
+"""
+
+
+def breakable(name: str) -> str:
+    """Return ``name`` with soft hyphens (U+00AD) at the syllable breaks of its long words (:data:`SOFT_BREAKS`)."""
+    return " ".join(SOFT_BREAKS.get(word, word) for word in name.split(" "))
+
+
 def examples_for(key: str, catalogue: CaseCatalogue) -> list[tuple[str, Item]]:
     """Return ``(case title, item)`` for every item of piece ``key`` in the catalogue, in catalogue order."""
     return [(case.title, item) for case in catalogue.cases for item in case.items(key)]
@@ -62,7 +103,7 @@ def instrument_canvas_html(t: Translator, *, selected: str = "", group: str = ""
             f'style="grid-area: {piece.area.css()}; --pc-colour: {piece.colour}" role="button" tabindex="0" '
             f'aria-pressed="{"true" if piece.key == selected else "false"}" '
             f'onclick="{esc(_SELECT_JS.format(index=index))}" onkeydown="{esc(_KEY_JS.format())}">'
-            f'<h3 class="pc-piece-name">{esc(piece.name(t.lang))}</h3>'
+            f'<h3 class="pc-piece-name" lang="{t.lang}" style="{NAME_STYLE}">{esc(breakable(piece.name(t.lang)))}</h3>'
             f'<p class="pc-question">{esc(piece.question(t.lang))}</p></section>'
         )
     label = esc(t("instrument.canvas_label"))

@@ -14,6 +14,7 @@ import threading
 import ipywidgets as ipw
 
 from .. import puzzle
+from ..bidi import isolate
 from ..checks import run_checks
 from ..errors import StoreUnavailable
 from ..messages import Translator
@@ -73,7 +74,7 @@ class SharedItemRow(ipw.VBox):
         t, trekker = board.t, board.trekker
         self.item_id = item.id
         self.original = item.text  # the stored text when this row was drawn (to see a change made elsewhere)
-        origin = ", ".join(item.origin_names) or t("bord.trekker_schreef")
+        origin = ", ".join(isolate(n) for n in item.origin_names) or t("bord.trekker_schreef")
         origin_html = f'<span class="pc-origin">{esc(t("bord.herkomst", wie=origin))}</span>'
         top: list[ipw.Widget] = []
         self.select = ipw.Checkbox(value=False, indent=False, description=t("bord.selecteer"), disabled=not trekker)

@@ -17,6 +17,7 @@ import ipywidgets as ipw
 import traitlets as tl
 
 from ..examples import CaseCatalogue
+from ..export.bundle import sector_label
 from ..messages import Translator
 from ..model import PurposeCase
 from ..pieces import PIECES, get_piece
@@ -52,7 +53,7 @@ def slide_html(case: PurposeCase, slide: Slide, t: Translator, total: int) -> st
     """Return one presentation slide in large type (escaped)."""
     counter = f'<p class="pc-slide-counter">{esc(t("trainer.dia", n=slide.index + 1, totaal=total))}</p>'
     if slide.kind == "intro":
-        meta = " · ".join(esc(x) for x in (case.sector, case.region) if x)
+        meta = " · ".join(esc(x) for x in (sector_label(case.sector, t), case.region) if x)
         quote = f'<blockquote class="pc-quote">“{esc(case.quote)}”</blockquote>' if case.quote else ""
         summary = f'<p class="pc-summary">{esc(case.summary)}</p>' if case.summary else ""
         body = f'<h2 class="pc-slide-title">{esc(case.title)}</h2><p class="pc-meta">{meta}</p>{quote}{summary}'

@@ -22,6 +22,7 @@ import logging
 import ipywidgets as ipw
 
 from .. import valueprop as vp_mod
+from ..bidi import isolate
 from ..messages import Translator
 from ..model import MAX_ITEM_LENGTH
 from ..valueprop import JOB_KINDS, LINKS, RANKED, DroppedLink, Fit, ProposalChange, ValueProposition
@@ -134,12 +135,12 @@ def fit_details_html(fit: Fit, t: Translator) -> str:
         '<div class="pc-vp-fit-details">'
         + block(
             t("vp.fit.open_pijnen"),
-            [t("vp.fit.met_belang", tekst=p.text, belang=p.belang) for p in fit.top_unaddressed_pains()],
+            [t("vp.fit.met_belang", tekst=isolate(p.text), belang=p.belang) for p in fit.top_unaddressed_pains()],
             t("vp.fit.geen_open_pijnen"),
         )
         + block(
             t("vp.fit.open_voordelen"),
-            [t("vp.fit.met_belang", tekst=g.text, belang=g.belang) for g in fit.top_unaddressed_gains()],
+            [t("vp.fit.met_belang", tekst=isolate(g.text), belang=g.belang) for g in fit.top_unaddressed_gains()],
             t("vp.fit.geen_open_voordelen"),
         )
         + block(

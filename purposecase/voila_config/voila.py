@@ -16,6 +16,9 @@ Python rather than command-line flags, because the request logger is a function:
   connection died without closing (laptop asleep, network gone) stops counting as open
   and its kernel is culled. ``PURPOSECASE_WS_PING_SECONDS`` sets the interval (the
   timeout is three times it); tests use a short one.
+- ``headers``: ``Referrer-Policy: same-origin`` on every page, so a ``?sleutel=`` address never
+  reaches another site as a ``Referer`` (the nginx config sends the same).
+- ``guard.install``: kernel admission and the other guards of ``purposecase/voila_config/guard.py``.
 """
 
 import os
@@ -31,6 +34,8 @@ c.Voila.tornado_settings = {
     "websocket_max_message_size": WEBSOCKET_MAX_BYTES,
     "log_function": log_request,
     "extra_log_scrub_param_keys": ["sleutel"],
+    # the secret token is in the address: never send it to another site (as deploy/nginx does)
+    "headers": {"Referrer-Policy": "same-origin"},
 }
 _ping = os.environ.get("PURPOSECASE_WS_PING_SECONDS", "").strip()
 if _ping:
@@ -41,3 +46,9 @@ if _ping:
 from purposecase.voila_config.scrub import install  # noqa: E402
 
 install()
+
+# Kernel admission (cap + rate per address, 503 page), pages that never connect culled early,
+# clean 404s for crafted paths, a read-only contents listing (issue 20).
+from purposecase.voila_config import guard  # noqa: E402
+
+guard.install(c)

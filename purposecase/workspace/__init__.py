@@ -23,8 +23,10 @@ from ..errors import (
 from ..store import MAX_CONTENT_BYTES, MAX_NAME_LENGTH, Document, Partner, Revision, RevisionInfo, Store
 from .documents import (
     DRAFT,
+    MEETING,
     META,
     PRIVATE,
+    PROPOSALS,
     REACTIONS,
     REGISTRY,
     ROADMAP,
@@ -32,6 +34,7 @@ from .documents import (
     SHARED,
     SHARED_CASE,
     VALUE_PROPOSITIONS,
+    VOTES,
     VP_REACTIONS,
     DocumentHandle,
     DocumentKind,
@@ -54,7 +57,8 @@ from .session import (
 from .transfer import Restored
 
 __all__ = [
-    "DRAFT", "MAX_COMMENT", "MAX_CONTENT_BYTES", "MAX_NAME_LENGTH", "META", "PRIVATE", "REACTIONS",
+    "DRAFT", "MAX_COMMENT", "MEETING", "PROPOSALS", "VOTES", "MAX_CONTENT_BYTES", "MAX_NAME_LENGTH", "META",
+    "PRIVATE", "REACTIONS",
     "READ_CHECK_SECONDS", "REGISTRY", "ROADMAP", "ROADMAP_REACTIONS", "SHARED", "SHARED_CASE", "VALUE_PROPOSITIONS",
     "VP_REACTIONS", "AccessError", "ConflictError", "Document", "DocumentHandle", "DocumentKind", "DraftStatus",
     "Forbidden", "InvalidInput", "InvalidToken", "Loaded", "LoadedDraft", "LoadedShared", "NotFound", "Partner",

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from ..errors import ConflictError, InvalidInput, NotFound, StoreError, conflict_backoff
+from ..meeting import Meeting, Proposals, Votes, check_votes
 from ..model import (
     MAX_COMMENT,
     CaseFileError,
@@ -58,6 +59,9 @@ DRAFT = "draft"
 META = "meta"
 SHARED_CASE = "shared_case"
 REACTIONS = "reactions"
+MEETING = "meeting"
+VOTES = "votes"
+PROPOSALS = "proposals"
 
 PRIVATE = "prive"
 SHARED = "gedeeld"
@@ -129,6 +133,8 @@ class DocumentKind:
         reactions: how partners react to it, or ``None``.
         check: an extra check before a save, ``check(session, record)``; raises
             :class:`~purposecase.errors.InvalidInput` (e.g. a roadmap naming an unknown partner).
+        readable: an extra read rule for readers other than the owner, ``readable(session)``
+            (e.g. votes stay hidden until the trekker reveals them).
     """
 
     name: str
@@ -142,6 +148,7 @@ class DocumentKind:
     merge: Callable[[Any, Any, Any], Any] | None = None
     reactions: ReactionRules | None = None
     check: Callable[[WorkspaceSession, Any], None] | None = None
+    readable: Callable[[WorkspaceSession], bool] | None = None
 
     def parse(self, content: dict[str, Any] | None, *, source: str = "") -> Any:
         """Return stored content as the kind's record.
@@ -185,6 +192,19 @@ def _check_roadmap_partners(session: WorkspaceSession, roadmap: ImpactRoadmap) -
         raise InvalidInput("unknown_partner", f"partner id(s) not in this workspace: {', '.join(unknown)}")
 
 
+def _check_votes(session: WorkspaceSession, votes: Votes) -> None:
+    meeting = session.document(MEETING).load().record
+    check_votes(votes, meeting, session.document(SHARED_CASE).load().record)
+
+
+def _votes_visible(session: WorkspaceSession) -> bool:
+    """The trekker always sees the votes; others once the round's results are visible (publication step 3)."""
+    if session.role == "trekker":
+        return True
+    ronde = session.document(MEETING).load().record.ronde
+    return ronde is None or ronde.results_visible
+
+
 def _reactions_kind(name: str, record: type) -> DocumentKind:
     return DocumentKind(name, record, readers=ROLES_ALL, writers=PARTNER, per_partner=True, owner_reads=True)
 
@@ -193,7 +213,7 @@ REGISTRY: dict[str, DocumentKind] = {
     k.name: k
     for k in (
         DocumentKind(
-            DRAFT, PartnerDraft, readers=frozenset({"trekker", "viewer"}), writers=PARTNER, per_partner=True,
+            DRAFT, PartnerDraft, readers=ROLES_ALL, writers=PARTNER, per_partner=True,
             owner_reads=True, private_until_shared=True, combine="ask", merge=merge_drafts,
         ),
         DocumentKind(META, WorkspaceMeta, readers=ROLES_ALL, writers=TREKKER),
@@ -214,6 +234,12 @@ REGISTRY: dict[str, DocumentKind] = {
             check=_check_roadmap_partners,
         ),
         _reactions_kind(ROADMAP_REACTIONS, StepReactions),
+        DocumentKind(MEETING, Meeting, readers=ROLES_ALL, writers=TREKKER),
+        DocumentKind(
+            VOTES, Votes, readers=ROLES_ALL, writers=PARTNER, per_partner=True, owner_reads=True,
+            check=_check_votes, readable=_votes_visible,
+        ),
+        DocumentKind(PROPOSALS, Proposals, readers=ROLES_ALL, writers=PARTNER, per_partner=True, owner_reads=True),
     )
 }
 """Every document kind a workspace stores, by name."""
@@ -282,9 +308,9 @@ class DocumentHandle(Generic[R]):
             return True
         if self.session.role not in self.kind.readers:
             return False
-        if self.kind.private_until_shared:
-            return document is not None and document.state == SHARED
-        return True
+        if self.kind.private_until_shared and (document is None or document.state != SHARED):
+            return False
+        return self.kind.readable is None or self.kind.readable(self.session)
 
     def check_read(self, document: Document | None) -> None:
         """Raise unless the session may read the document and its link still works.

@@ -396,13 +396,15 @@ class WorkspaceSession:
             doc = handle._create()
         return self._loaded_draft(handle, doc)
 
-    def _drafts(self) -> list[tuple[Partner, Document | None, PartnerDraft | None, datetime | None]]:
+    def _drafts(
+        self, *, everyone: bool = False
+    ) -> list[tuple[Partner, Document | None, PartnerDraft | None, datetime | None]]:
         """Return ``(partner, document, draft, saved at)`` per partner this session follows.
 
         Each readable draft is loaded once; ``draft`` is ``None`` when unreadable or not started.
         """
         partners = self.partners()
-        if self.role == "partner":
+        if self.role == "partner" and not everyone:
             partners = [p for p in partners if p.id == self.access.partner_id]
         docs = {d.partner_id: d for d in self.store.documents(self.workspace_id, DRAFT)}
         out = []
@@ -437,10 +439,14 @@ class WorkspaceSession:
         return out
 
     def shared_drafts(self) -> list[tuple[Partner, PartnerDraft]]:
-        """Return the drafts marked ready to share, with their partners (any role; each draft loaded once)."""
+        """Return the drafts marked ready to share, with their partners (each draft loaded once).
+
+        Every role sees every shared draft, and never a private one (publication, step 3:
+        the partners puzzle side by side, not across from each other).
+        """
         return [
             (partner, draft)
-            for partner, doc, draft, _ in self._drafts()
+            for partner, doc, draft, _ in self._drafts(everyone=True)
             if doc is not None and doc.state == SHARED and draft is not None
         ]
 
