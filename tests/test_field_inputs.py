@@ -41,8 +41,6 @@ INPUTS = load_inputs()
 def _quiet(monkeypatch):
     for target in (
         "purposecase.ui.zelf_invullen.REFRESH_SECONDS",
-        "purposecase.ui.puzzelen.REFRESH_SECONDS",
-        "purposecase.ui.roadmap.REFRESH_SECONDS",
         "purposecase.ui.editor.AUTOSAVE_SECONDS",
     ):
         monkeypatch.setattr(target, 3600)

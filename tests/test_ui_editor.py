@@ -39,7 +39,6 @@ def wait_until(condition, seconds: float = 5.0) -> bool:
 @pytest.fixture(autouse=True)
 def _quiet(monkeypatch):
     monkeypatch.setattr(editor_module, "AUTOSAVE_SECONDS", 3600)
-    monkeypatch.setattr("purposecase.ui.puzzelen.REFRESH_SECONDS", 3600)
 
 
 @pytest.fixture()
@@ -249,3 +248,16 @@ def test_the_draft_merge_is_the_kinds_merge():
     mine = PartnerDraft(pieces={k: [Item(text="a")] if k == "impact" else [] for k in PIECE_KEYS})
     theirs = PartnerDraft(pieces={k: [Item(text="b")] if k == "impact" else [] for k in PIECE_KEYS})
     assert [i.text for i in merge_drafts(mine, theirs).items("impact")] == ["b", "a"]
+
+
+def test_the_shell_follows_the_workspace_and_stops_on_close(partner, monkeypatch):
+    """One live feed per page: a partner's board shows the trekker's adoption by itself; close() leaves."""
+    monkeypatch.setattr("purposecase.ui.shell.FOLLOW_CHANGES", True)
+    chapter = SamenPuzzelenChapter(context=PageContext(sleutel=partner["token"]))
+    assert chapter.feed is not None
+    partner["trekker"].update_shared(puzzle.adopt("impact", "Live erbij", [], [], item_id="live"))
+    assert wait_until(lambda: [i.text for i in chapter.board.loaded.shared.items("impact")] == ["Live erbij"])
+    assert wait_until(lambda: any("Live erbij" in text_of(r.children[0].children[0].value) for r in chapter.board.rows))
+    feed = chapter.feed
+    chapter.close()
+    assert chapter.feed is None and (feed._thread is None or not feed._thread.is_alive())

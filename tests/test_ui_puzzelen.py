@@ -14,7 +14,6 @@ from purposecase.ui.puzzelen import SamenPuzzelenChapter
 
 @pytest.fixture(autouse=True)
 def _no_polling(monkeypatch):
-    monkeypatch.setattr("purposecase.ui.puzzelen.REFRESH_SECONDS", 3600)
     monkeypatch.setattr("purposecase.ui.editor.AUTOSAVE_SECONDS", 3600)  # tests save with save_now()
 
 

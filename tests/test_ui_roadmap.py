@@ -20,7 +20,6 @@ from purposecase.ui.roadmap import ImpactRoadmapChapter
 
 @pytest.fixture(autouse=True)
 def _no_background(monkeypatch):
-    monkeypatch.setattr("purposecase.ui.roadmap.REFRESH_SECONDS", 3600)
     monkeypatch.setattr("purposecase.ui.editor.AUTOSAVE_SECONDS", 3600)
 
 

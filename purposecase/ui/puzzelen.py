@@ -9,31 +9,25 @@ the board and the shared case read-only; partners react to shared items
 
 from __future__ import annotations
 
-import threading
-
 import ipywidgets as ipw
 
 from .. import puzzle
 from ..bidi import isolate
 from ..checks import run_checks
-from ..errors import StoreUnavailable
 from ..messages import Translator
 from ..model import MAX_ITEM_LENGTH
 from ..pieces import PIECES, get_piece
-from ..workspace import MAX_COMMENT, SHARED_CASE, LoadedShared, WorkspaceSession
+from ..workspace import DRAFT, MAX_COMMENT, REACTIONS, SHARED_CASE, LoadedShared, WorkspaceSession
 from .canvas import CanvasView
-from .common import PageContext, StatusLine, esc, header_html, message_html, safe_callback, style_widget, subtitle_html
+from .common import StatusLine, esc, message_html, safe_callback, subtitle_html
 from .editor import ITEM_WORDS, ConflictPanel, DocumentEditorModel, SaveStateLine, text_edit
 from .export_button import ExportButton
-from .links import chapter_url
-from .nav import NavBar, open_session
+from .shell import ChapterShell
 
 NOTEBOOK = "05_samen_puzzelen.ipynb"
-REFRESH_SECONDS = 15.0
 MAX_REASON = 1000
 """Longest reason for setting a check aside (:class:`purposecase.model.CheckSetAside`)."""
 _BADGE = {"ok": "done", "let_op": "busy"}
-"""How often read-only pages reload the shared case (the trekker refreshes by hand)."""
 
 
 def group_html(group: puzzle.Group, t: Translator) -> str:
@@ -166,9 +160,6 @@ class PuzzleBoard(ipw.VBox):
         )
         self._load()
         self._build()
-        self._stop = threading.Event()
-        if not self.trekker:
-            threading.Thread(target=self._poll, daemon=True).start()
 
     # ----------------------------------------------------------------- data
     def _load(self) -> None:
@@ -554,20 +545,30 @@ class PuzzleBoard(ipw.VBox):
         self._load()
         self._render()
 
-    def _poll(self) -> None:
-        while not self._stop.wait(REFRESH_SECONDS):
-            try:
-                head = self.session.shared_case().base
-                if head != self.loaded.base:
-                    self.refresh()
-            except StoreUnavailable:
-                continue
-            except Exception:  # noqa: BLE001 - a background refresh must never surface a traceback
-                return
+    def on_change(self, event) -> None:
+        """Reload what another page changed (a live-feed burst); what is being typed is never overwritten.
+
+        A burst that holds only this page's own save of the shared case redraws nothing (the cursor
+        stays where it is).
+        """
+        if self.model.dirty or self.model.conflict:
+            return  # the next burst, or the refresh button, shows it once this page's own work is saved
+        if event.touches(DRAFT) or event.has("partner") or event.has("state"):
+            self.refresh()
+            return
+        if not event.touches(SHARED_CASE, REACTIONS):
+            return
+        loaded = self.session.shared_case()
+        reactions = self.session.reactions() if event.touches(REACTIONS) else self.reactions
+        if loaded.base == self.loaded.base and reactions == self.reactions:
+            return
+        self.loaded, self.reactions = loaded, reactions
+        if not self.model.dirty:
+            self.model.loaded(loaded.shared, loaded.base)
+        self._render()
 
     def close(self) -> None:
-        """Stop the background refresh and the autosave, and close the widgets."""
-        self._stop.set()
+        """Stop the autosave and close the widgets."""
         self.model.close()
         super().close()
 
@@ -578,61 +579,29 @@ def _rule_ids() -> list[str]:
     return list(SOURCES)
 
 
-class SamenPuzzelenChapter(ipw.VBox):
+class SamenPuzzelenChapter(ChapterShell):
     """Step 3 of "Hoe nu verder?": puzzle with your partners on the shared Purpose Case.
 
     Args:
         context: page context (language, secret link); default read from the page's address.
+        session: an opened workspace session (tests); default opened from ``context.sleutel``.
 
-    Public attributes (for tests): ``status``, ``board`` (a :class:`PuzzleBoard` or ``None``), ``session``,
+    Public attributes (for tests): those of :class:`~purposecase.ui.shell.ChapterShell` (``status``,
+    ``session``, ``nav``, ``header``, ``body``, ``feed`` …), ``board`` (a :class:`PuzzleBoard` or ``None``),
     ``export_button`` (the shared case; ``None`` without a workspace).
     """
 
-    def __init__(self, context: PageContext | None = None) -> None:
-        super().__init__()
-        self.add_class("pc-chapter")
-        self.context = context or PageContext.from_query()
-        t = self.t = Translator(self.context.lang)
-        self.status = StatusLine()
-        self.session: WorkspaceSession | None = None
+    NOTEBOOK = NOTEBOOK
+    TITLE, INTRO = "puzzel.titel", "puzzel.intro"
+    NO_LINK = "puzzel.geen_sleutel"
+
+    def build(self) -> ipw.Widget:
+        """Return the board with the export, or the way to step 1 without a workspace."""
+        t, session = self.t, self.session
         self.board: PuzzleBoard | None = None
         self.export_button: ExportButton | None = None
-        self.header = ipw.HTML(header_html(t("puzzel.titel"), t("puzzel.intro")))
-        # the navigation bar shows workspace and role on the page; kept for notebook users and tests
-        self.workspace_line = ipw.HTML()
-        body: ipw.Widget = ipw.HTML()
-        try:
-            body = self._open()
-        except Exception:  # noqa: BLE001 - never a traceback on the page
-            import logging
-            import traceback
-
-            logging.getLogger("purposecase.ui").error("opening the chapter failed:\n%s", traceback.format_exc())
-            self.status.show(t("fout.onverwacht"), "error")
-        self.nav = NavBar(self.context, NOTEBOOK, session=self.session, t=t, lookup=False)
-        self.children = [style_widget(), self.nav, self.header, self.status, body]
-
-    def _open(self) -> ipw.Widget:
-        t = self.t
-        start = ipw.HTML(
-            message_html(t("puzzel.geen_sleutel"), "info")
-            + f'<p><a href="{esc(chapter_url("04_zelf_invullen.ipynb", lang=t.lang))}">'
-            + f"{esc(t('puzzel.naar_start'))}</a></p>"
-        )
-        token = self.context.sleutel
-        if not token:
-            return start
-        session, problem = open_session(self.context)
         if session is None:
-            self.status.show(t(problem), "error")
-            return ipw.HTML() if problem == "opslag.onbereikbaar" else start
-        self.session = session
-        role = t(f"rol.{session.role}")
-        me = session.me()
-        self.workspace_line.value = (
-            f'<p class="pc-workspace-line"><span class="pc-workspace-name">{esc(session.workspace().name)}</span> · '
-            f'<span class="pc-role">{esc(t("zelf.jouw_rol", rol=role))}</span>{esc(" · " + me.name if me else "")}</p>'
-        )
+            return ipw.HTML() if self.problem == "opslag.onbereikbaar" else self.no_link_html()
         self.board = PuzzleBoard(session, t, self.status)
         # every role exports the shared case (with the later steps), with the rules of chapter 08
         self.export_button = ExportButton.for_workspace(session, t, "shared")
@@ -646,3 +615,8 @@ class SamenPuzzelenChapter(ipw.VBox):
             else message_html(t("puzzel.alleen_lezen" if session.role == "partner" else "puzzel.meekijken"), "info")
         )
         return ipw.VBox([ipw.HTML(note), self.board, export_box]) if note else ipw.VBox([self.board, export_box])
+
+    def on_workspace_change(self, event) -> None:
+        """Show shares, adoptions, edits and reactions made elsewhere (never over what is being typed)."""
+        if self.board is not None:
+            self.board.on_change(event)

@@ -19,7 +19,6 @@ built only when their tab opens, so the page loads without plotly or pandas.
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,31 +26,25 @@ import ipywidgets as ipw
 import traitlets as tl
 
 from .. import roadmap as rm
-from ..errors import AccessError, RevokedToken, StoreUnavailable
 from ..figures import NO_OWNER_COLOUR, format_number, owner_colours
 from ..messages import Translator
 from ..model import SharedCase
 from ..pieces import get_piece
 from ..roadmap import ImpactRoadmap, RoadmapInputError, RoadmapStep
-from ..workspace import ROADMAP, WorkspaceSession, open_workspace
+from ..workspace import ROADMAP, ROADMAP_REACTIONS, SHARED_CASE, WorkspaceSession
 from .common import (
-    PageContext,
     StatusLine,
     esc,
-    header_html,
     message_html,
     safe_callback,
-    style_widget,
     subtitle_html,
 )
 from .editor import ConflictPanel, DocumentEditorModel, EditorWords, HistoryPanel, SaveStateLine, WorkingCopy
 from .export_button import DOCUMENT_FORMATS, ExportButton
 from .links import chapter_url
-from .nav import NavBar
+from .shell import ChapterShell
 
 NOTEBOOK = "07_impact_roadmap.ipynb"
-REFRESH_SECONDS = 15.0
-"""How often read-only pages look for a newer roadmap."""
 
 log = logging.getLogger("purposecase.ui")
 WORDS = EditorWords(
@@ -697,9 +690,6 @@ class RoadmapBoard(ipw.VBox):
             self.model.selected = 0
         self._load_context()
         self._build()
-        self._stop = threading.Event()
-        if not self.trekker:
-            threading.Thread(target=self._poll, daemon=True).start()
 
     # ------------------------------------------------------------------ data
     def _load_context(self) -> None:
@@ -1066,20 +1056,22 @@ class RoadmapBoard(ipw.VBox):
             self._syncing = False
         self.render()
 
-    def _poll(self) -> None:
-        while not self._stop.wait(REFRESH_SECONDS):
-            try:
-                if rm.load_roadmap(self.session).base != self.model.base:
-                    self.refresh()
-            except StoreUnavailable:
-                continue
-            except Exception:  # noqa: BLE001 - a background refresh must never surface a traceback
-                log.exception("roadmap refresh failed")
-                return
+    def on_change(self, event) -> None:
+        """Reload after a live-feed burst that touches the roadmap, its reactions, partners or the shared case.
+
+        Unsaved edits and an open conflict are never overwritten; this page's own save redraws nothing.
+        """
+        context = event.touches(ROADMAP_REACTIONS, SHARED_CASE) or event.has("partner")
+        moved = event.resync or (event.touches(ROADMAP) and rm.load_roadmap(self.session).base != self.model.base)
+        if moved and not (self.model.dirty or self.model.conflict):
+            self.refresh()
+        elif context or moved:  # reactions, partners, ambition; unsaved edits and the step form stay
+            self._load_context()
+            self.ambition.value = ambition_html(self.shared, self.t, self.sleutel)
+            self.render(editor=not self.trekker)
 
     def close(self) -> None:
-        """Stop the timers and close the widgets."""
-        self._stop.set()
+        """Stop the autosave and close the widgets."""
         self.model.close()
         super().close()
 
@@ -1089,78 +1081,41 @@ class RoadmapNotSaved(Exception):
     """The trekker's working copy could not be saved before an export (the page shows why)."""
 
 
-class ImpactRoadmapChapter(ipw.VBox):
+class ImpactRoadmapChapter(ChapterShell):
     """Step 5 of "Hoe nu verder?": fill in the Impact Roadmap together.
 
     Args:
         context: page context (language, secret link); default read from the page's address.
+        session: an opened workspace session (tests); default opened from ``context.sleutel``.
 
-    Public attributes (for tests): ``nav``, ``status``, ``board`` (a :class:`RoadmapBoard` or ``None``),
-    ``session``, ``body``, ``export_button`` (the workspace with its roadmap as poster, slides, spreadsheet
-    or text; ``None`` without a workspace).
+    Public attributes (for tests): those of :class:`~purposecase.ui.shell.ChapterShell` (``nav``, ``status``,
+    ``session``, ``body``, ``feed`` …), ``board`` (a :class:`RoadmapBoard` or ``None``), ``export_button``
+    (the workspace with its roadmap as poster, slides, spreadsheet or text; ``None`` without a workspace).
     """
 
-    def __init__(self, context: PageContext | None = None) -> None:
-        super().__init__()
-        self.add_class("pc-chapter")
-        self.add_class("pc-roadmap-chapter")
-        self.context = context or PageContext.from_query()
-        t = self.t = Translator(self.context.lang)
-        self.status = StatusLine()
-        self.session: WorkspaceSession | None = None
+    NOTEBOOK = NOTEBOOK
+    TITLE, INTRO = "roadmap.titel", "roadmap.intro"
+    CSS_CLASS = "pc-roadmap-chapter"
+    NO_LINK = "roadmap.geen_sleutel"
+
+    def build(self) -> ipw.Widget:
+        """Return the roadmap board with the export, or the way to step 1 without a workspace."""
+        t, session = self.t, self.session
         self.board: RoadmapBoard | None = None
         self.export_button: ExportButton | None = None
-        self.header = ipw.HTML(header_html(t("roadmap.titel"), t("roadmap.intro")))
-        self.workspace_line = ipw.HTML()
-        self.body: ipw.Widget = ipw.HTML()
-        try:
-            self.body = self._open()
-        except Exception:  # noqa: BLE001 - never a traceback on the page
-            log.exception("opening the roadmap chapter failed")
-            self.session = self.board = None
-            self.status.show(t("fout.onverwacht"), "error")
-        self.nav = NavBar(self.context, NOTEBOOK, session=self.session, t=t, lookup=False)
-        # the navigation bar shows workspace and role on the page; workspace_line is kept for notebook users and tests
-        self.children = [style_widget(), self.nav, self.header, self.status, self.body]
-
-    def _start_html(self) -> ipw.HTML:
-        t = self.t
-        return ipw.HTML(
-            message_html(t("roadmap.geen_sleutel"), "info")
-            + f'<p><a href="{esc(chapter_url("04_zelf_invullen.ipynb", lang=t.lang))}">'
-            + f"{esc(t('roadmap.naar_start'))}</a></p>"
-        )
-
-    def _open(self) -> ipw.Widget:
-        t = self.t
-        token = self.context.sleutel
-        if not token:
-            return self._start_html()
-        try:
-            session = open_workspace(token)
-        except RevokedToken:
-            self.status.show(t("toegang.ingetrokken"), "error")
-            return self._start_html()
-        except AccessError:
-            self.status.show(t("toegang.onbekend"), "error")
-            return self._start_html()
-        except StoreUnavailable:
-            self.status.show(t("opslag.onbereikbaar"), "error")
-            return ipw.HTML()
-        role = t(f"rol.{session.role}")
-        me = session.me()
-        self.workspace_line.value = (
-            f'<p class="pc-workspace-line"><span class="pc-workspace-name">{esc(session.workspace().name)}</span> · '
-            f'<span class="pc-role">{esc(t("roadmap.jouw_rol", rol=role))}</span>'
-            f'{esc(" · " + me.name if me else "")}</p>'
-        )
-        self.board = RoadmapBoard(session, t, self.status, sleutel=token)
-        self.session = session
+        if session is None:
+            return ipw.HTML() if self.problem == "opslag.onbereikbaar" else self.no_link_html()
+        self.board = RoadmapBoard(session, t, self.status, sleutel=self.context.sleutel)
         export_box = self._export_box(session, self.board)
         if session.role == "trekker":
             return ipw.VBox([self.board, export_box])
         note = "roadmap.alleen_lezen_partner" if session.role == "partner" else "roadmap.alleen_lezen"
         return ipw.VBox([ipw.HTML(message_html(t(note), "info")), self.board, export_box])
+
+    def on_workspace_change(self, event) -> None:
+        """Show a roadmap, reactions, partners or ambition changed elsewhere (never over unsaved edits)."""
+        if self.board is not None:
+            self.board.on_change(event)
 
     def _export_box(self, session: WorkspaceSession, board: RoadmapBoard) -> ipw.VBox:
         """Return the export of the workspace with its roadmap (the rules of chapter 08), saved first."""

@@ -26,20 +26,17 @@ from ..bidi import isolate
 from ..messages import Translator
 from ..model import MAX_ITEM_LENGTH
 from ..valueprop import JOB_KINDS, LINKS, RANKED, DroppedLink, Fit, ProposalChange, ValueProposition
+from ..workspace import SHARED_CASE
 from .common import (
-    PageContext,
     StatusLine,
     error_key,
     esc,
-    header_html,
     message_html,
     safe_callback,
-    style_widget,
     subtitle_html,
 )
 from .editor import ITEM_WORDS, ConflictPanel, DocumentEditorModel, HistoryPanel, SaveStateLine, text_edit
-from .links import chapter_url
-from .nav import NavBar, open_session
+from .shell import ChapterShell
 
 log = logging.getLogger("purposecase.ui")
 
@@ -839,70 +836,62 @@ class PropositionPanel(ipw.VBox):
         if change["new"] == HISTORY_TAB:
             self._render_history()
 
+    def on_change(self, event) -> None:
+        """Reload after a live-feed burst; what is being typed or saved is never overwritten."""
+        if self.model.dirty or self.model.conflict:
+            return
+        if event.touches(vp_mod.VP_REACTIONS) and not event.touches(vp_mod.VALUE_PROPOSITIONS, SHARED_CASE):
+            self.reaction_data = vp_mod.proposition_reactions(self.session)
+            if self.vp is not None:
+                self.reactions.value = reactions_html(self.vp.id, self.reaction_data, self.partner_names, self.t)
+            return
+        if event.touches(vp_mod.VALUE_PROPOSITIONS, SHARED_CASE) or event.has("partner"):
+            loaded = vp_mod.load_propositions(self.session)
+            same = loaded.base == self.loaded.base and loaded.shared.base == self.loaded.shared.base
+            if not same or event.has("partner") or event.resync:
+                self.refresh()
+
     def refresh(self) -> None:
         """Reload the value propositions, the shared case and the reactions from the store, and redraw."""
         self._load()
         self._render()
 
 
-class WaardepropositieChapter(ipw.VBox):
+class WaardepropositieChapter(ChapterShell):
     """Step 4 of "Hoe nu verder?": a value proposition per target group, with fit.
 
     Args:
         context: page context (language, secret link); default read from the page's address.
         session: an opened workspace session (tests); default opened from ``context.sleutel``.
 
-    Public attributes (for tests): ``nav``, ``status``, ``panel`` (a :class:`PropositionPanel` or
-    ``None``), ``session``, ``body``.
+    Public attributes (for tests): those of :class:`~purposecase.ui.shell.ChapterShell` (``nav``, ``status``,
+    ``session``, ``body``, ``workspace_line``, ``feed`` …), ``about``, ``panel`` (a :class:`PropositionPanel`
+    or ``None``).
     """
 
-    def __init__(self, context: PageContext | None = None, session=None) -> None:
-        super().__init__()
-        self.add_class("pc-chapter")
-        self.add_class("pc-waardepropositie")
-        self.context = context or PageContext.from_query()
-        t = self.t = Translator(self.context.lang)
-        self.status = StatusLine()
-        self.session = session
-        self.panel: PropositionPanel | None = None
-        problem = ""
-        if session is None and self.context.sleutel:
-            try:
-                self.session, problem = open_session(self.context)
-            except Exception:  # noqa: BLE001 - never a traceback on the page
-                log.exception("waardepropositie: opening the workspace failed")
-                problem = "fout.onverwacht"
-        if problem:
-            self.status.show(t(problem), "error")
-        self.nav = NavBar(self.context, NOTEBOOK, session=self.session, t=t, lookup=False)
-        self.header = ipw.HTML(header_html(t("vp.titel"), t("vp.intro")))
-        self.about = ipw.HTML(about_html(t, open_=self.session is None))
-        self.workspace_line = ipw.HTML()
-        self.body: ipw.Widget = ipw.HTML()
-        try:
-            self.body = self._open()
-        except Exception:  # noqa: BLE001 - never a traceback on the page
-            log.exception("waardepropositie: opening the chapter failed")
-            self.status.show(t("fout.onverwacht"), "error")
-        self.children = [style_widget(), self.nav, self.header, self.workspace_line, self.status, self.about, self.body]
+    NOTEBOOK = NOTEBOOK
+    TITLE, INTRO = "vp.titel", "vp.intro"
+    CSS_CLASS = "pc-waardepropositie"
+    NO_LINK = "vp.geen_sleutel"
 
-    def _open(self) -> ipw.Widget:
-        t = self.t
-        if self.session is None:
-            return ipw.HTML(
-                message_html(t("vp.geen_sleutel"), "info")
-                + f'<p class="pc-vp-start"><a href="{esc(chapter_url("04_zelf_invullen.ipynb", lang=t.lang))}">'
-                + f"{esc(t('vp.naar_start'))}</a></p>"
-            )
-        session = self.session
-        role = t(f"rol.{session.role}")
-        me = session.me()
-        self.workspace_line.value = (
-            f'<p class="pc-workspace-line"><span class="pc-workspace-name">{esc(session.workspace().name)}</span> · '
-            f'<span class="pc-role">{esc(t("zelf.jouw_rol", rol=role))}</span>{esc(" · " + me.name if me else "")}</p>'
-        )
+    def top(self) -> list[ipw.Widget]:
+        """Return the explanation of the concepts (open without a workspace) with its source."""
+        self.about = ipw.HTML(about_html(self.t, open_=self.session is None))
+        return [self.about]
+
+    def build(self) -> ipw.Widget:
+        """Return the value propositions (edit for the trekker, read and react for the others)."""
+        t, session = self.t, self.session
+        self.panel: PropositionPanel | None = None
+        if session is None:
+            return self.no_link_html()
         self.panel = PropositionPanel(session, t, self.status)
         if session.role == "trekker":
             return self.panel
         note = t("vp.partner_leest") if session.role == "partner" else t("vp.alleen_lezen")
         return ipw.VBox([ipw.HTML(message_html(note, "info")), self.panel])
+
+    def on_workspace_change(self, event) -> None:
+        """Show value propositions, reactions and target groups changed elsewhere (never over unsaved work)."""
+        if self.panel is not None:
+            self.panel.on_change(event)
