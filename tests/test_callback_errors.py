@@ -60,7 +60,6 @@ def _strict_callbacks(monkeypatch):
 
     monkeypatch.setattr(CallbackDispatcher, "__call__", strict)
     for target in (
-        "purposecase.ui.zelf_invullen.REFRESH_SECONDS",
         "purposecase.ui.editor.AUTOSAVE_SECONDS",
     ):
         monkeypatch.setattr(target, 3600)

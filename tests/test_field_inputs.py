@@ -40,7 +40,6 @@ INPUTS = load_inputs()
 @pytest.fixture(autouse=True)
 def _quiet(monkeypatch):
     for target in (
-        "purposecase.ui.zelf_invullen.REFRESH_SECONDS",
         "purposecase.ui.editor.AUTOSAVE_SECONDS",
     ):
         monkeypatch.setattr(target, 3600)

@@ -16,7 +16,6 @@ from purposecase.workspace import merge_drafts as combine
 def _no_background_saves(monkeypatch):
     # tests call save_now() themselves; keep the autosave timer out of the way
     monkeypatch.setattr(editor_module, "AUTOSAVE_SECONDS", 3600)
-    monkeypatch.setattr("purposecase.ui.zelf_invullen.REFRESH_SECONDS", 3600)
 
 
 def text_of(markup: str) -> str:

@@ -42,7 +42,6 @@ TEXTS = [p.text.strip() for p in PAYLOADS]
 def _quiet(monkeypatch):
     """No background polling or autosave timers while the chapters are walked through."""
     for target in (
-        "purposecase.ui.zelf_invullen.REFRESH_SECONDS",
         "purposecase.ui.editor.AUTOSAVE_SECONDS",
     ):
         monkeypatch.setattr(target, 3600)

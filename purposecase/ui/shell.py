@@ -80,12 +80,13 @@ class ChapterShell(ipw.VBox):
         self.nav = NavBar(self.context, self.NOTEBOOK, session=self.session, t=t, lookup=False)
         self.header = ipw.HTML(header_html(t(self.TITLE), t(self.INTRO)) if self.TITLE else "")
         self.body: ipw.Widget = ipw.HTML()
+        top = self.top()
         try:
             self.body = self.build()
         except Exception:  # noqa: BLE001 - never a traceback on the page
             log.exception("%s: building the chapter failed", self.NOTEBOOK)
             self.status.show(t("fout.onverwacht"), "error")
-        self.children = [style_widget(), self.nav, self.header, self.status, *self.top(), self.body]
+        self.children = [style_widget(), self.nav, self.header, self.status, *top, self.body]
         if self.session is not None and self.LIVE and FOLLOW_CHANGES:
             self.start_live()
 
