@@ -41,7 +41,7 @@ import traitlets as tl
 
 from ..errors import ConflictError, InvalidInput, StoreUnavailable
 from ..messages import Translator
-from .common import StatusLine, error_key, esc, message_html
+from .common import StatusLine, error_key, esc, message_html, safe_callback
 
 log = logging.getLogger("purposecase.ui")
 
@@ -534,7 +534,7 @@ class SaveStateLine(ipw.HTML):
         super().__init__()
         self.add_class("pc-save-state")
         self.model = model
-        model.observe(lambda _c: self.render(), ["base", "dirty", "conflict"])
+        model.observe(safe_callback(model.status, model.t)(lambda _c: self.render()), ["base", "dirty", "conflict"])
         self.render()
 
     def render(self) -> None:
