@@ -34,6 +34,9 @@ def _isolated_home(tmp_path, monkeypatch):
     """Every test gets its own PURPOSECASE_HOME; nothing touches the user's data."""
     monkeypatch.setenv("PURPOSECASE_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("QUERY_STRING", raising=False)
+    # widget tests drive pages by hand: no live-feed thread reloads a page behind their back
+    # (tests/test_ui_editor.py turns it on where the live updates are what is tested)
+    monkeypatch.setattr("purposecase.ui.shell.FOLLOW_CHANGES", False)
 
 
 def free_port() -> int:

@@ -172,6 +172,7 @@ def shared_new_item(w: World, text: str) -> Outcome:
 def shared_edit(w: World, text: str) -> Outcome:
     page, board = _board(w.trekker)
     board.rows[0].text.value = text
+    board.model.autosave()  # what the timer does once typing stops
     items = [i.text for i in purposecase.open_workspace(w.trekker).shared_case().shared.items("impact")]
     board.close()
     return Outcome([t for t in items if t != BEFORE], messages(page), BEFORE in items)

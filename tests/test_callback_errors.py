@@ -60,11 +60,7 @@ def _strict_callbacks(monkeypatch):
 
     monkeypatch.setattr(CallbackDispatcher, "__call__", strict)
     for target in (
-        "purposecase.ui.zelf_invullen.REFRESH_SECONDS",
-        "purposecase.ui.puzzelen.REFRESH_SECONDS",
-        "purposecase.ui.roadmap.REFRESH_SECONDS",
-        "purposecase.ui.roadmap.AUTOSAVE_SECONDS",
-        "purposecase.ui.draft.AUTOSAVE_SECONDS",
+        "purposecase.ui.editor.AUTOSAVE_SECONDS",
     ):
         monkeypatch.setattr(target, 3600)
     # the slides' figures need kaleido and Chromium; what matters here is the callback, not the picture
@@ -285,8 +281,8 @@ def test_background_saves_fail_politely(workspace, monkeypatch):
     trekker = ImpactRoadmapChapter(PageContext(sleutel=workspace["trekker"]))
     trekker.board.editor.wat.value = "Anders verkennen"
     break_data(monkeypatch, fault, "store")
-    editor._autosave()
-    trekker.board._autosave()
+    editor.model.autosave()
+    trekker.board.model.autosave()
     assert fault.calls >= 2
     for status in (editor.status, trekker.status):
         assert T("fout.onverwacht") in status.value

@@ -14,7 +14,7 @@ from purposecase.ui.puzzelen import SamenPuzzelenChapter
 
 @pytest.fixture(autouse=True)
 def _no_polling(monkeypatch):
-    monkeypatch.setattr("purposecase.ui.puzzelen.REFRESH_SECONDS", 3600)
+    monkeypatch.setattr("purposecase.ui.editor.AUTOSAVE_SECONDS", 3600)  # tests save with save_now()
 
 
 def text_of(markup: str) -> str:
@@ -100,6 +100,7 @@ def test_edit_remove_and_own_item(workspace):
     row = board.rows[-1]
     assert "door de trekker" in text_of(row.children[1].value)
     row.text.value = "Een gezonde, vitale regio"
+    assert board.save_now()  # autosave after typing stops; the test does not wait for it
     assert board.loaded.shared.items("impact")[-1].text == "Een gezonde, vitale regio"
     board.rows[-1].text.value = "x" * 3000
     assert "te lang" in text_of(board.status.value)

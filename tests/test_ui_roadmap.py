@@ -20,8 +20,7 @@ from purposecase.ui.roadmap import ImpactRoadmapChapter
 
 @pytest.fixture(autouse=True)
 def _no_background(monkeypatch):
-    monkeypatch.setattr("purposecase.ui.roadmap.REFRESH_SECONDS", 3600)
-    monkeypatch.setattr("purposecase.ui.roadmap.AUTOSAVE_SECONDS", 3600)
+    monkeypatch.setattr("purposecase.ui.editor.AUTOSAVE_SECONDS", 3600)
 
 
 def text_of(markup: str) -> str:
@@ -267,7 +266,7 @@ def test_history_and_restore(workspace):
 
 
 def test_autosave_after_an_edit(workspace, monkeypatch):
-    monkeypatch.setattr("purposecase.ui.roadmap.AUTOSAVE_SECONDS", 0.05)
+    monkeypatch.setattr("purposecase.ui.editor.AUTOSAVE_SECONDS", 0.05)
     board = page(workspace["trekker"]).board
     board.add_button.click()
     board.editor.wat.value = "vanzelf bewaard"
@@ -327,7 +326,7 @@ def test_a_failing_callback_shows_a_message_not_a_traceback(workspace, monkeypat
     def boom(*_a, **_k):
         raise RuntimeError("kapot")
 
-    monkeypatch.setattr(rm, "save_roadmap", boom)
+    monkeypatch.setattr(board.model.handle, "save", boom)
     board.add_button.click()
     board.save_button.click()
     assert "Er ging iets mis" in text_of(board.status.value) and "kapot" not in board.status.value

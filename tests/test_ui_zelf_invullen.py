@@ -5,17 +5,17 @@ import re
 
 import pytest
 
-from purposecase.ui import draft as draft_module
+from purposecase.ui import editor as editor_module
 from purposecase.ui.common import PageContext
-from purposecase.ui.draft import DraftEditor, combine
+from purposecase.ui.draft import DraftEditor
 from purposecase.ui.zelf_invullen import OverviewPanel, StartPanel, ZelfInvullenChapter
+from purposecase.workspace import merge_drafts as combine
 
 
 @pytest.fixture(autouse=True)
 def _no_background_saves(monkeypatch):
     # tests call save_now() themselves; keep the autosave timer out of the way
-    monkeypatch.setattr(draft_module, "AUTOSAVE_SECONDS", 3600)
-    monkeypatch.setattr("purposecase.ui.zelf_invullen.REFRESH_SECONDS", 3600)
+    monkeypatch.setattr(editor_module, "AUTOSAVE_SECONDS", 3600)
 
 
 def text_of(markup: str) -> str:
@@ -227,21 +227,21 @@ def test_unavailable_store_keeps_the_text_and_retries(monkeypatch):
         calls.append(1)
         raise StoreUnavailable("locked")
 
-    real = editor.session.save_my_draft
-    monkeypatch.setattr(editor.session, "save_my_draft", down)
+    real = editor.model.handle.save
+    monkeypatch.setattr(editor.model.handle, "save", down)
     scheduled = []
-    monkeypatch.setattr(editor, "_schedule_autosave", lambda delay=0: scheduled.append(delay))
+    monkeypatch.setattr(editor.model, "schedule", lambda delay=0: scheduled.append(delay))
     assert not editor.save_now()
     assert "niet bereikbaar" in text_of(editor.status.value) and scheduled == [5.0]
     assert editor.rows[0].text.value == "nog niet kwijt" and editor.model.dirty
-    monkeypatch.setattr(editor.session, "save_my_draft", real)
+    monkeypatch.setattr(editor.model.handle, "save", real)
     assert editor.save_now() and editor.session.my_draft().draft.items("impact")[0].text == "nog niet kwijt"
 
 
 def test_autosave_after_typing_stops(monkeypatch):
     import time
 
-    monkeypatch.setattr(draft_module, "AUTOSAVE_SECONDS", 0.2)
+    monkeypatch.setattr(editor_module, "AUTOSAVE_SECONDS", 0.2)
     chapter, _ = start()
     editor = open_page(add_partner(chapter, "Ans")).body
     type_item(editor, "impact", "vanzelf bewaard")

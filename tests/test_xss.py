@@ -42,11 +42,7 @@ TEXTS = [p.text.strip() for p in PAYLOADS]
 def _quiet(monkeypatch):
     """No background polling or autosave timers while the chapters are walked through."""
     for target in (
-        "purposecase.ui.zelf_invullen.REFRESH_SECONDS",
-        "purposecase.ui.puzzelen.REFRESH_SECONDS",
-        "purposecase.ui.roadmap.REFRESH_SECONDS",
-        "purposecase.ui.roadmap.AUTOSAVE_SECONDS",
-        "purposecase.ui.draft.AUTOSAVE_SECONDS",
+        "purposecase.ui.editor.AUTOSAVE_SECONDS",
     ):
         monkeypatch.setattr(target, 3600)
 
@@ -198,7 +194,7 @@ def test_step_1_2_shows_every_payload_as_text(filled, role):
         assert editor.save_now() is False
         assert editor.conflict_box.layout.display == "flex"
         surface.look(editor, "04 conflict")
-        editor._on_take_theirs()
+        editor.take_theirs_button.click()
     else:
         overview = chapter.body
         for _, pid in overview.shared_dropdown.options:

@@ -9,30 +9,25 @@ the board and the shared case read-only; partners react to shared items
 
 from __future__ import annotations
 
-import threading
-
 import ipywidgets as ipw
 
 from .. import puzzle
 from ..bidi import isolate
 from ..checks import run_checks
-from ..errors import StoreUnavailable
 from ..messages import Translator
 from ..model import MAX_ITEM_LENGTH
 from ..pieces import PIECES, get_piece
-from ..workspace import MAX_COMMENT, LoadedShared, WorkspaceSession
+from ..workspace import DRAFT, MAX_COMMENT, REACTIONS, SHARED_CASE, LoadedShared, WorkspaceSession
 from .canvas import CanvasView
-from .common import PageContext, StatusLine, esc, header_html, message_html, safe_callback, style_widget, subtitle_html
+from .common import StatusLine, esc, message_html, safe_callback, subtitle_html
+from .editor import ITEM_WORDS, ConflictPanel, DocumentEditorModel, SaveStateLine, text_edit
 from .export_button import ExportButton
-from .links import chapter_url
-from .nav import NavBar, open_session
+from .shell import ChapterShell
 
 NOTEBOOK = "05_samen_puzzelen.ipynb"
-REFRESH_SECONDS = 15.0
 MAX_REASON = 1000
 """Longest reason for setting a check aside (:class:`purposecase.model.CheckSetAside`)."""
 _BADGE = {"ok": "done", "let_op": "busy"}
-"""How often read-only pages reload the shared case (the trekker refreshes by hand)."""
 
 
 def group_html(group: puzzle.Group, t: Translator) -> str:
@@ -72,14 +67,15 @@ class SharedItemRow(ipw.VBox):
     def __init__(self, board: PuzzleBoard, key: str, item, index: int, count: int) -> None:
         t, trekker = board.t, board.trekker
         self.item_id = item.id
+        self.original = item.text  # the stored text when this row was drawn (to see a change made elsewhere)
         origin = ", ".join(isolate(n) for n in item.origin_names) or t("bord.trekker_schreef")
         origin_html = f'<span class="pc-origin">{esc(t("bord.herkomst", wie=origin))}</span>'
         top: list[ipw.Widget] = []
         self.select = ipw.Checkbox(value=False, indent=False, description=t("bord.selecteer"), disabled=not trekker)
         self.select.layout.width = "auto"
         if trekker:
-            self.text = ipw.Textarea(
-                value=item.text, rows=2, continuous_update=False, layout=ipw.Layout(flex="1 1 auto")
+            self.text = ipw.Textarea(  # saved a few seconds after typing stops (the one editor model)
+                value=item.text, rows=2, continuous_update=True, layout=ipw.Layout(flex="1 1 auto")
             )
             self.text.add_class("pc-shared-text")
             self.up = ipw.Button(
@@ -145,7 +141,9 @@ class PuzzleBoard(ipw.VBox):
     Public widgets (for tests): ``piece_buttons``, ``groups`` (``[(Group, adopt Button|None)]`` of the
     current piece), ``rows`` (:class:`SharedItemRow` list), ``merge_button``, ``new_item_text``,
     ``new_item_button``, ``agreed_checkbox``, ``canvas``, ``tabs``, ``balance``, ``checklist``,
-    ``aside_dropdown``, ``aside_reason``, ``aside_button``, ``refresh_button``, ``status``.
+    ``aside_dropdown``, ``aside_reason``, ``aside_button``, ``refresh_button``, ``status``,
+    ``save_state``, ``conflict_box`` (the same item edited elsewhere); ``model`` is the shared case's
+    :class:`~purposecase.ui.editor.DocumentEditorModel`.
     """
 
     def __init__(self, session: WorkspaceSession, t: Translator, status: StatusLine) -> None:
@@ -155,16 +153,20 @@ class PuzzleBoard(ipw.VBox):
         self.trekker = session.role == "trekker"
         self._guard = safe_callback(status, t)
         self.piece = "impact"
+        self._typing = False
+        self.model = DocumentEditorModel(
+            session.document(SHARED_CASE), t, status, words=ITEM_WORDS,
+            write=lambda operation, _note: self.session.update_shared(operation), on_saved=self._on_saved,
+        )
         self._load()
         self._build()
-        self._stop = threading.Event()
-        if not self.trekker:
-            threading.Thread(target=self._poll, daemon=True).start()
 
     # ----------------------------------------------------------------- data
     def _load(self) -> None:
         s = self.session
         self.loaded: LoadedShared = s.shared_case()
+        if not self.model.dirty:
+            self.model.loaded(self.loaded.shared, self.loaded.base)
         partners = s.partners(include_removed=True)
         self.partner_names_all = {p.id: p.name for p in partners}
         self.partner_names = {p.id: p.name for p in partners if p.active}
@@ -185,10 +187,32 @@ class PuzzleBoard(ipw.VBox):
         """Return the whole board (every piece); the page itself only needs the current piece."""
         return {key: self.groups_of(key) for key in self._entries}
 
-    def _apply(self, operation) -> None:
-        # only the shared case changed: keep the drafts and their grouping, redraw
-        self.loaded = self.session.update_shared(operation)
+    def _apply(self, operation) -> bool:
+        """Save ``operation`` now (a click); the drafts and their grouping stay, the page redraws."""
+        self._typing = False
+        return self.model.apply(operation)
+
+    def _on_saved(self, loaded: LoadedShared) -> None:
+        self.loaded = loaded
+        if self._typing:  # saved after typing stopped: leave the rows (and the cursor) alone
+            texts = {i.id: i.text for i in loaded.shared.items(self.piece)}
+            for row in self.rows:
+                row.original = texts.get(row.item_id, row.original)
+            self._render_overview()
+        else:
+            self._render()
+        self._typing = False
+
+    def _after_conflict(self) -> None:
+        """Show the shared case as stored after a choice in the conflict panel (the rows too)."""
+        self._typing = False
+        if not self.model.dirty:
+            self.loaded = self.session.shared_case()
         self._render()
+
+    def save_now(self) -> bool:
+        """Save what was typed and not saved yet; return whether the store holds it."""
+        return self.model.save_now()
 
     # ----------------------------------------------------------------- view
     def _build(self) -> None:
@@ -292,7 +316,13 @@ class PuzzleBoard(ipw.VBox):
         for i, key in enumerate(("bord.tab", "geven.tab", "checks.tab")):
             self.tabs.set_title(i, t(key))
         self.tabs.add_class("pc-puzzle-tabs")
-        self.children = [self.refresh_button, self.tabs]
+        self.save_state = SaveStateLine(self.model)
+        self.conflict_box = ConflictPanel(
+            self.model, lambda text, _title: f'<p class="pc-conflict-text">{esc(text)}</p>', guard,
+            after=self._after_conflict,
+        )
+        top = [self.refresh_button] + ([self.save_state] if self.trekker else [])
+        self.children = [ipw.HBox(top, layout=ipw.Layout(align_items="center")), self.conflict_box, self.tabs]
         self._render()
 
     def _render(self) -> None:
@@ -345,6 +375,11 @@ class PuzzleBoard(ipw.VBox):
             self.agreed_checkbox.value = bool(shared.agreed.get(key))
         finally:
             self._syncing = False
+        self._render_overview()
+
+    def _render_overview(self) -> None:
+        """Redraw what follows from the shared case besides the rows: canvas, give and take, checks."""
+        shared = self.loaded.shared
         self.canvas.statuses = {p.key: shared.status(p.key) for p in PIECES}
         self.canvas.case = shared.as_case(self.session.workspace().name)
         self._render_balance()
@@ -356,13 +391,24 @@ class PuzzleBoard(ipw.VBox):
 
             def on_text(change, row=row):
                 text = change["new"].strip()
-                if not text:
-                    self.status.show(self.t("bord.leeg_item"), "warning")
+                pending = ("text", key, row.item_id)
+                if not text or len(text) > MAX_ITEM_LENGTH:
+                    self.model.pending.pop(pending, None)  # nothing of it saves until it fits
+                    self.model.dirty = bool(self.model.pending)
+                    if text:
+                        self.status.show(self.t("bord.te_lang", max=MAX_ITEM_LENGTH, lengte=len(text)), "error")
+                    else:
+                        self.status.show(self.t("bord.leeg_item"), "warning")
                     return
-                if len(text) > MAX_ITEM_LENGTH:
-                    self.status.show(self.t("bord.te_lang", max=MAX_ITEM_LENGTH, lengte=len(text)), "error")
-                    return
-                self._apply(puzzle.edit(key, row.item_id, text))
+
+                def read(shared, item_id=row.item_id):
+                    return next((i.text for i in shared.items(key) if i.id == item_id), None)
+
+                def write(value, item_id=row.item_id):
+                    return puzzle.edit(key, item_id, value)
+
+                self._typing = True
+                self.model.stage(pending, text_edit(read, write, row.original, text, self.t))
 
             row.text.observe(guard(on_text), "value")
             row.up.on_click(guard(lambda _b: self._apply(puzzle.move(key, row.item_id, -1))))
@@ -499,20 +545,31 @@ class PuzzleBoard(ipw.VBox):
         self._load()
         self._render()
 
-    def _poll(self) -> None:
-        while not self._stop.wait(REFRESH_SECONDS):
-            try:
-                head = self.session.shared_case().base
-                if head != self.loaded.base:
-                    self.refresh()
-            except StoreUnavailable:
-                continue
-            except Exception:  # noqa: BLE001 - a background refresh must never surface a traceback
-                return
+    def on_change(self, event) -> None:
+        """Reload what another page changed (a live-feed burst); what is being typed is never overwritten.
+
+        A burst that holds only this page's own save of the shared case redraws nothing (the cursor
+        stays where it is).
+        """
+        if self.model.dirty or self.model.conflict:
+            return  # the next burst, or the refresh button, shows it once this page's own work is saved
+        if event.touches(DRAFT) or event.has("partner") or event.has("state"):
+            self.refresh()
+            return
+        if not event.touches(SHARED_CASE, REACTIONS):
+            return
+        loaded = self.session.shared_case()
+        reactions = self.session.reactions() if event.touches(REACTIONS) else self.reactions
+        if loaded.base == self.loaded.base and reactions == self.reactions:
+            return
+        self.loaded, self.reactions = loaded, reactions
+        if not self.model.dirty:
+            self.model.loaded(loaded.shared, loaded.base)
+        self._render()
 
     def close(self) -> None:
-        """Stop the background refresh and close the widgets."""
-        self._stop.set()
+        """Stop the autosave and close the widgets."""
+        self.model.close()
         super().close()
 
 
@@ -522,61 +579,29 @@ def _rule_ids() -> list[str]:
     return list(SOURCES)
 
 
-class SamenPuzzelenChapter(ipw.VBox):
+class SamenPuzzelenChapter(ChapterShell):
     """Step 3 of "Hoe nu verder?": puzzle with your partners on the shared Purpose Case.
 
     Args:
         context: page context (language, secret link); default read from the page's address.
+        session: an opened workspace session (tests); default opened from ``context.sleutel``.
 
-    Public attributes (for tests): ``status``, ``board`` (a :class:`PuzzleBoard` or ``None``), ``session``,
+    Public attributes (for tests): those of :class:`~purposecase.ui.shell.ChapterShell` (``status``,
+    ``session``, ``nav``, ``header``, ``body``, ``feed`` …), ``board`` (a :class:`PuzzleBoard` or ``None``),
     ``export_button`` (the shared case; ``None`` without a workspace).
     """
 
-    def __init__(self, context: PageContext | None = None) -> None:
-        super().__init__()
-        self.add_class("pc-chapter")
-        self.context = context or PageContext.from_query()
-        t = self.t = Translator(self.context.lang)
-        self.status = StatusLine()
-        self.session: WorkspaceSession | None = None
+    NOTEBOOK = NOTEBOOK
+    TITLE, INTRO = "puzzel.titel", "puzzel.intro"
+    NO_LINK = "puzzel.geen_sleutel"
+
+    def build(self) -> ipw.Widget:
+        """Return the board with the export, or the way to step 1 without a workspace."""
+        t, session = self.t, self.session
         self.board: PuzzleBoard | None = None
         self.export_button: ExportButton | None = None
-        self.header = ipw.HTML(header_html(t("puzzel.titel"), t("puzzel.intro")))
-        # the navigation bar shows workspace and role on the page; kept for notebook users and tests
-        self.workspace_line = ipw.HTML()
-        body: ipw.Widget = ipw.HTML()
-        try:
-            body = self._open()
-        except Exception:  # noqa: BLE001 - never a traceback on the page
-            import logging
-            import traceback
-
-            logging.getLogger("purposecase.ui").error("opening the chapter failed:\n%s", traceback.format_exc())
-            self.status.show(t("fout.onverwacht"), "error")
-        self.nav = NavBar(self.context, NOTEBOOK, session=self.session, t=t, lookup=False)
-        self.children = [style_widget(), self.nav, self.header, self.status, body]
-
-    def _open(self) -> ipw.Widget:
-        t = self.t
-        start = ipw.HTML(
-            message_html(t("puzzel.geen_sleutel"), "info")
-            + f'<p><a href="{esc(chapter_url("04_zelf_invullen.ipynb", lang=t.lang))}">'
-            + f"{esc(t('puzzel.naar_start'))}</a></p>"
-        )
-        token = self.context.sleutel
-        if not token:
-            return start
-        session, problem = open_session(self.context)
         if session is None:
-            self.status.show(t(problem), "error")
-            return ipw.HTML() if problem == "opslag.onbereikbaar" else start
-        self.session = session
-        role = t(f"rol.{session.role}")
-        me = session.me()
-        self.workspace_line.value = (
-            f'<p class="pc-workspace-line"><span class="pc-workspace-name">{esc(session.workspace().name)}</span> · '
-            f'<span class="pc-role">{esc(t("zelf.jouw_rol", rol=role))}</span>{esc(" · " + me.name if me else "")}</p>'
-        )
+            return ipw.HTML() if self.problem == "opslag.onbereikbaar" else self.no_link_html()
         self.board = PuzzleBoard(session, t, self.status)
         # every role exports the shared case (with the later steps), with the rules of chapter 08
         self.export_button = ExportButton.for_workspace(session, t, "shared")
@@ -590,3 +615,8 @@ class SamenPuzzelenChapter(ipw.VBox):
             else message_html(t("puzzel.alleen_lezen" if session.role == "partner" else "puzzel.meekijken"), "info")
         )
         return ipw.VBox([ipw.HTML(note), self.board, export_box]) if note else ipw.VBox([self.board, export_box])
+
+    def on_workspace_change(self, event) -> None:
+        """Show shares, adoptions, edits and reactions made elsewhere (never over what is being typed)."""
+        if self.board is not None:
+            self.board.on_change(event)

@@ -19,58 +19,49 @@ built only when their tab opens, so the page loads without plotly or pandas.
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import ipywidgets as ipw
 import traitlets as tl
 
 from .. import roadmap as rm
-from ..errors import AccessError, ConflictError, InvalidInput, RevokedToken, StoreUnavailable
 from ..figures import NO_OWNER_COLOUR, format_number, owner_colours
 from ..messages import Translator
 from ..model import SharedCase
 from ..pieces import get_piece
 from ..roadmap import ImpactRoadmap, RoadmapInputError, RoadmapStep
-from ..workspace import WorkspaceSession, open_workspace
+from ..workspace import ROADMAP, ROADMAP_REACTIONS, SHARED_CASE, WorkspaceSession
 from .common import (
-    PageContext,
     StatusLine,
-    error_key,
     esc,
-    header_html,
     message_html,
     safe_callback,
-    style_widget,
     subtitle_html,
 )
+from .editor import ConflictPanel, DocumentEditorModel, EditorWords, HistoryPanel, SaveStateLine, WorkingCopy
 from .export_button import DOCUMENT_FORMATS, ExportButton
 from .links import chapter_url
-from .nav import NavBar
+from .shell import ChapterShell
 
 NOTEBOOK = "07_impact_roadmap.ipynb"
-AUTOSAVE_SECONDS = 3.0
-"""Seconds after the last edit before the roadmap saves itself."""
-RETRY_SECONDS = (5.0, 10.0, 20.0, 30.0)
-"""Waits between retries while the database is unavailable (the last one repeats)."""
-REFRESH_SECONDS = 15.0
-"""How often read-only pages look for a newer roadmap."""
 
 log = logging.getLogger("purposecase.ui")
-TIMEZONE = ZoneInfo("Europe/Amsterdam")
+WORDS = EditorWords(
+    saved="roadmap.staat.opgeslagen", nothing="roadmap.staat.nog_niets", unsaved="roadmap.staat.niet_opgeslagen",
+    conflict="roadmap.staat.conflict", unreachable="roadmap.staat.onbereikbaar", explain="roadmap.conflict.uitleg",
+    mine_title="roadmap.conflict.jouw_versie", theirs_title="roadmap.conflict.andere_versie",
+    keep_mine="roadmap.conflict.mijn", take_theirs="roadmap.conflict.hun", combine="roadmap.conflict.combineer",
+    version="roadmap.geschiedenis.versie", line="roadmap.geschiedenis.regel",
+    version_n="roadmap.geschiedenis.versie_n", restore="roadmap.geschiedenis.herstel",
+    restored="roadmap.geschiedenis.hersteld",
+)
+"""The roadmap editor's message keys."""
 
 _STATUS = {"ok": "roadmap.status.ok", "let_op": "roadmap.status.let_op"}
 _BADGE = {"ok": "done", "let_op": "busy"}
 _REACTION = {"akkoord": "roadmap.reactie.akkoord", "vraag": "roadmap.reactie.vraag"}
 _PIECE_LABEL = {"gezamenlijke_ambitie": "roadmap.dient.ambitie", "impact": "roadmap.dient.impact"}
-
-
-def format_time(moment: datetime | None) -> str:
-    """Return ``moment`` as Dutch local time, e.g. ``"30-11-2026 14:03"`` (``""`` for None)."""
-    return moment.astimezone(TIMEZONE).strftime("%d-%m-%Y %H:%M") if moment else ""
 
 
 # ----------------------------------------------------------------- view data
@@ -340,45 +331,67 @@ def blank_step(existing: list[str]) -> dict[str, Any]:
     return _row(RoadmapStep(id=rm.new_step_id(existing)))
 
 
-class RoadmapModel(tl.HasTraits):
-    """The trekker's working copy of the roadmap.
+def describe_merge(mine: ImpactRoadmap, theirs: ImpactRoadmap, combined: ImpactRoadmap,
+                   base: ImpactRoadmap, t: Translator) -> list[str]:
+    """Return, per step, what combining two roadmaps does (:func:`purposecase.roadmap.combine`), translated."""
+    old = {s.id: s for s in base.steps}
+    my = {s.id: s for s in mine.steps}
+    their = {s.id: s for s in theirs.steps}
+    lines = []
+    for n, step in enumerate(combined.steps, start=1):
+        wat = _short(step.wat, 60) or t("roadmap.zonder_titel")
+        mine_changed = step.id in my and my[step.id] != old.get(step.id)
+        theirs_changed = step.id in their and their[step.id] != old.get(step.id)
+        if mine_changed and theirs_changed and my[step.id] != their[step.id]:
+            lines.append(t("roadmap.combineer.beide", n=n, wat=wat))
+        elif mine_changed and step == my[step.id] and step != their.get(step.id):
+            lines.append(t("roadmap.combineer.mijn", n=n, wat=wat))
+        elif theirs_changed and step != my.get(step.id):
+            lines.append(t("roadmap.combineer.hun", n=n, wat=wat))
+    kept = {s.id for s in combined.steps}
+    for step in [*mine.steps, *(s for s in theirs.steps if s.id not in my)]:
+        if step.id not in kept:
+            lines.append(t("roadmap.combineer.weg", wat=_short(step.wat, 60) or t("roadmap.zonder_titel")))
+    if combined.trekker_partner != theirs.trekker_partner:
+        lines.append(t("roadmap.combineer.trekker", naam=combined.trekker_partner or t("roadmap.trekker_geen")))
+    return lines or [t("roadmap.combineer.gelijk")]
 
-    Traits:
+
+class RoadmapModel(DocumentEditorModel):
+    """The trekker's working copy of the roadmap, and how it is saved (the one editor model).
+
+    Traits (besides those of :class:`~purposecase.ui.editor.DocumentEditorModel`):
         selected: index of the step being edited (−1 without steps).
-        base: the revision the working copy started from.
-        dirty: there are edits not yet saved.
         revision: bumped on every change (views observe it).
 
     Attributes:
         steps: working-copy dicts, one per step (the JSON form of :class:`RoadmapStep`).
         trekker_partner: the partner id of the trekker's organisation, or ``None``.
-        saved: the roadmap as loaded or last saved (the common base for :func:`purposecase.roadmap.combine`).
+        saved: the roadmap as loaded or last saved (the common base of "combine").
         last_valid: the newest working copy that validated (what the overview shows).
     """
 
     selected = tl.Int(-1)
-    base = tl.Int(0)
-    dirty = tl.Bool(False)
     revision = tl.Int(0)
 
-    def __init__(self, roadmap: ImpactRoadmap, base: int) -> None:
-        super().__init__()
+    def __init__(self, handle, t: Translator, status: StatusLine) -> None:
+        super().__init__(
+            handle, t, status, words=WORDS, errors={"unknown_partner": "roadmap.fout.onbekende_partner"},
+            describe=lambda m, h, c: describe_merge(m, h, c, self.saved or h, t),
+        )
         self.steps: list[dict[str, Any]] = []
         self.trekker_partner: str | None = None
-        self.saved = roadmap
-        self.last_valid = roadmap
-        self.load(roadmap, base)
+        loaded = handle.load()
+        self.last_valid = loaded.record
+        self.show(loaded.record, loaded.base)
 
-    def load(self, roadmap: ImpactRoadmap, base: int, *, dirty: bool = False) -> None:
-        """Replace the working copy with ``roadmap`` (saved as revision ``base``)."""
+    def show(self, record: ImpactRoadmap, base: int, *, dirty: bool = False) -> None:
+        """Replace the working copy with ``record`` (saved as revision ``base``)."""
         with self.hold_trait_notifications():
-            self.steps = [_row(s) for s in roadmap.steps]
-            self.trekker_partner = roadmap.trekker_partner
-            self.last_valid = roadmap
-            if not dirty:
-                self.saved = roadmap
-            self.base = base
-            self.dirty = dirty
+            self.steps = [_row(s) for s in record.steps]
+            self.trekker_partner = record.trekker_partner
+            self.last_valid = record
+            self.loaded(record, base, dirty=dirty)
             if not self.steps:
                 self.selected = -1
             elif not 0 <= self.selected < len(self.steps):
@@ -417,10 +430,17 @@ class RoadmapModel(tl.HasTraits):
             return exc.problems
         return []
 
+    def working_copy(self) -> WorkingCopy:
+        """Return the roadmap to save, or nothing with the input problems (negative amounts, bad months)."""
+        try:
+            return WorkingCopy(self.to_roadmap())
+        except RoadmapInputError as exc:
+            return WorkingCopy(None, " ".join(problem_text(p, self.t) for p in exc.problems[:3]))
+
     def changed(self) -> None:
-        """Mark the working copy as edited."""
-        self.dirty = True
+        """Mark the working copy as edited (the autosave pause starts again)."""
         self.revision += 1
+        self.edited()
 
 
 def problem_text(problem: rm.RoadmapProblem, t: Translator) -> str:
@@ -663,22 +683,13 @@ class RoadmapBoard(ipw.VBox):
         self.session, self.t, self.status, self.sleutel = session, t, status, sleutel
         self.trekker = session.role == "trekker"
         self.guard = safe_callback(status, t)
-        self._lock = threading.RLock()
-        self._timer: threading.Timer | None = None
-        self._retry = 0
-        self._theirs: ImpactRoadmap | None = None
-        self._theirs_number = 0
         self.editor: StepEditor | None = None
         self.timeline_figure = self.matrix_figure = None
-        loaded = rm.load_roadmap(session)
-        self.model = RoadmapModel(loaded.roadmap, loaded.base)
+        self.model = RoadmapModel(session.document(ROADMAP), t, status)
         if self.model.steps:
             self.model.selected = 0
         self._load_context()
         self._build()
-        self._stop = threading.Event()
-        if not self.trekker:
-            threading.Thread(target=self._poll, daemon=True).start()
 
     # ------------------------------------------------------------------ data
     def _load_context(self) -> None:
@@ -710,26 +721,18 @@ class RoadmapBoard(ipw.VBox):
         self.save_button = ipw.Button(description=t("roadmap.opslaan"), icon="save", button_style="primary")
         self.save_button.add_class("pc-rm-save")
         self.save_button.on_click(guard(lambda _b: self.save_now()))
-        self.save_state = ipw.HTML()
-        self.save_state.add_class("pc-save-state")
+        self.save_state = SaveStateLine(self.model)
         bar_children: list[ipw.Widget] = [self.refresh_button]
         if self.trekker:
             bar_children = [self.save_button, self.save_state, self.refresh_button]
         bar = ipw.HBox(bar_children, layout=ipw.Layout(align_items="center"))
         bar.add_class("pc-save-bar")
 
-        self.conflict_text = ipw.HTML()
-        self.combine_button = ipw.Button(description=t("roadmap.conflict.combineer"), button_style="primary")
-        self.keep_mine_button = ipw.Button(description=t("roadmap.conflict.mijn"))
-        self.take_theirs_button = ipw.Button(description=t("roadmap.conflict.hun"))
-        self.combine_button.on_click(guard(self._on_combine))
-        self.keep_mine_button.on_click(guard(self._on_keep_mine))
-        self.take_theirs_button.on_click(guard(self._on_take_theirs))
-        self.conflict_box = ipw.VBox(
-            [self.conflict_text, ipw.HBox([self.combine_button, self.keep_mine_button, self.take_theirs_button])],
-            layout=ipw.Layout(display="none"),
-        )
-        self.conflict_box.add_class("pc-conflict")
+        self.conflict_box = ConflictPanel(self.model, self._version_html, guard, after=self.render)
+        self.conflict_text = self.conflict_box.text
+        self.combine_button = self.conflict_box.combine_button
+        self.keep_mine_button = self.conflict_box.keep_mine_button
+        self.take_theirs_button = self.conflict_box.take_theirs_button
 
         # steps tab
         self.warning = ipw.HTML()
@@ -835,20 +838,14 @@ class RoadmapBoard(ipw.VBox):
                                self.checklist])
 
         # history tab
-        self.history_dropdown = ipw.Dropdown(
-            description=t("roadmap.geschiedenis.versie"), options=[], style={"description_width": "initial"}
-        )
-        self.history_dropdown.observe(guard(self._on_history_pick), "value")
-        self.history_preview = ipw.HTML()
-        self.restore_button = ipw.Button(description=t("roadmap.geschiedenis.herstel"), icon="undo", disabled=True)
+        self.history = HistoryPanel(self.model, self._version_html, guard, after=self.render)
+        self.history_dropdown = self.history.dropdown
+        self.history_preview = self.history.preview
+        self.restore_button = self.history.restore_button
         self.restore_button.add_class("pc-rm-restore")
-        self.restore_button.on_click(guard(self._on_restore))
-        history_row: list[ipw.Widget] = [self.history_dropdown]
-        if self.trekker:
-            history_row.append(self.restore_button)
         history_tab = ipw.VBox(
             [ipw.HTML(subtitle_html(t("roadmap.geschiedenis.titel"), t("roadmap.geschiedenis.uitleg"))),
-             ipw.HBox(history_row), self.history_preview]
+             self.history]
         )
 
         self.tabs = ipw.Tab(children=[steps_tab, figures_tab, checks_tab, history_tab])
@@ -857,7 +854,6 @@ class RoadmapBoard(ipw.VBox):
             self.tabs.set_title(i, t(key))
         self.tabs.add_class("pc-rm-tabs")
         self.tabs.observe(guard(self._on_tab), "selected_index")
-        self.model.observe(guard(lambda _c: self._render_save_state()), "dirty")
         self.children = [
             ipw.HTML(subtitle_html(t("roadmap.ambitie_titel"), t("roadmap.ambitie_uitleg"))),
             self.ambition,
@@ -876,7 +872,6 @@ class RoadmapBoard(ipw.VBox):
         self._render_summary()
         if editor:
             self._render_steps()
-        self._render_save_state()
 
     def _render_summary(self) -> None:
         t, roadmap, view = self.t, self.roadmap, self.view
@@ -929,17 +924,8 @@ class RoadmapBoard(ipw.VBox):
                 self.reaction.value = mine.get("soort", "") if mine.get("soort") in _REACTION else ""
                 self.comment.value = mine.get("opmerking", "")
 
-    def _render_save_state(self) -> None:
-        t = self.t
-        if self._theirs is not None:
-            text, kind = t("roadmap.staat.conflict"), "warning"
-        elif self.model.dirty:
-            text, kind = t("roadmap.staat.niet_opgeslagen"), "unsaved"
-        elif self.model.base == 0:
-            text, kind = t("roadmap.staat.nog_niets"), "saved"
-        else:
-            text, kind = t("roadmap.staat.opgeslagen", revisie=self.model.base), "saved"
-        self.save_state.value = f'<span class="pc-state pc-state-{kind}" role="status">{esc(text)}</span>'
+    def _version_html(self, roadmap: ImpactRoadmap, _title: str = "") -> str:
+        return overview_html(roadmap, self.view)
 
     # --------------------------------------------------------------- editing
     def edited(self, *, render_editor: bool = False) -> None:
@@ -951,7 +937,6 @@ class RoadmapBoard(ipw.VBox):
         else:
             self.status.clear()
         self.render(editor=render_editor)
-        self._schedule_autosave()
 
     def _on_pick(self, change) -> None:
         if getattr(self, "_syncing", False) or change["new"] is None:
@@ -991,107 +976,14 @@ class RoadmapBoard(ipw.VBox):
         self.edited()
 
     # ---------------------------------------------------------------- saving
-    def _schedule_autosave(self, delay: float | None = None) -> None:
-        with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-            self._timer = threading.Timer(AUTOSAVE_SECONDS if delay is None else delay, self._autosave)
-            self._timer.daemon = True
-            self._timer.start()
+    def save_now(self) -> bool:
+        """Save the working copy if it changed; return whether the store now holds it (the trekker only).
 
-    def _autosave(self) -> None:
-        try:
-            self.save_now(auto=True)
-        except Exception as exc:  # noqa: BLE001 - a background save must never surface a traceback
-            log.exception("roadmap autosave failed")
-            self.status.show(self.t(error_key(exc)), "error")
-
-    def save_now(self, auto: bool = False) -> bool:
-        """Save the working copy if it changed; return whether the store now holds it.
-
-        Input problems (negative amounts, impossible periods) are shown and nothing
-        is saved; a conflict opens the conflict panel; an unavailable database keeps
-        the working copy and retries.
+        Input problems (negative amounts, impossible periods) are shown and nothing is saved;
+        a conflict opens the conflict panel; an unavailable database keeps the working copy
+        and retries (:class:`~purposecase.ui.editor.DocumentEditorModel`).
         """
-        if not self.trekker:
-            return False
-        t = self.t
-        with self._lock:
-            if self._timer is not None and not auto:
-                self._timer.cancel()
-            if self._theirs is not None:
-                return False
-            if not self.model.dirty:
-                return True
-            try:
-                roadmap = self.model.to_roadmap()
-            except RoadmapInputError as exc:
-                self.status.show(" ".join(problem_text(p, t) for p in exc.problems[:3]), "error")
-                return False
-            try:
-                loaded = rm.save_roadmap(self.session, roadmap, base=self.model.base)
-            except ConflictError as exc:
-                self._open_conflict(exc)
-                return False
-            except StoreUnavailable:
-                wait = RETRY_SECONDS[min(self._retry, len(RETRY_SECONDS) - 1)]
-                self._retry += 1
-                self.status.show(t("roadmap.onbereikbaar", seconden=int(wait)), "warning")
-                self._schedule_autosave(wait)
-                return False
-            except InvalidInput as exc:
-                if exc.code != "unknown_partner":
-                    raise
-                self.status.show(t("roadmap.fout.onbekende_partner"), "error")
-                return False
-            self._retry = 0
-            self.model.saved = roadmap
-            self.model.base = loaded.base
-            self.model.dirty = False
-            self.status.clear()
-            self._render_save_state()
-            return True
-
-    # -------------------------------------------------------------- conflict
-    def _open_conflict(self, exc: ConflictError) -> None:
-        t = self.t
-        self._theirs = ImpactRoadmap.from_content(exc.theirs.content)
-        self._theirs_number = exc.theirs.number
-        mine = self.model.last_valid
-        self.conflict_text.value = (
-            f'<div class="pc-msg pc-msg-warning" role="alert">'
-            f'{esc(t("roadmap.conflict.uitleg", tijd=format_time(exc.theirs.created_at), revisie=exc.theirs.number))}'
-            f'</div><div class="pc-two"><div><h3>{esc(t("roadmap.conflict.jouw_versie"))}</h3>'
-            f"{overview_html(mine, self.view)}</div><div><h3>{esc(t('roadmap.conflict.andere_versie'))}</h3>"
-            f"{overview_html(self._theirs, self.view)}</div></div>"
-        )
-        self.conflict_box.layout.display = "flex"
-        self._render_save_state()
-
-    def _resolve(self, roadmap: ImpactRoadmap, save: bool) -> None:
-        number = self._theirs_number
-        theirs = self._theirs
-        self._theirs = None
-        self.conflict_box.layout.display = "none"
-        self.conflict_text.value = ""
-        self.model.load(roadmap, number, dirty=save)
-        if theirs is not None:
-            self.model.saved = theirs
-        self.render()
-        if save:
-            self.save_now()
-
-    def _on_combine(self, _b=None) -> None:
-        if self._theirs is not None:
-            self._resolve(rm.combine(self.model.last_valid, self._theirs, self.model.saved), True)
-
-    def _on_keep_mine(self, _b=None) -> None:
-        if self._theirs is not None:
-            self._resolve(self.model.last_valid, True)
-
-    def _on_take_theirs(self, _b=None) -> None:
-        if self._theirs is not None:
-            self._resolve(self._theirs, False)
+        return self.model.save_now()
 
     # --------------------------------------------------------------- figures
     def _on_tab(self, change) -> None:
@@ -1132,50 +1024,7 @@ class RoadmapBoard(ipw.VBox):
     # --------------------------------------------------------------- history
     def refresh_history(self) -> None:
         """Reload the list of saved revisions (who, when, note)."""
-        t = self.t
-        infos = rm.roadmap_history(self.session)
-        options = [
-            (
-                t("roadmap.geschiedenis.regel", revisie=i.number, wie=self._author(i.author),
-                  tijd=format_time(i.created_at))
-                + (f" — {i.note}" if i.note else ""),
-                i.number,
-            )
-            for i in infos
-        ]
-        self.history_dropdown.options = options
-        self.history_dropdown.value = options[0][1] if options else None
-        if not options:
-            self.history_preview.value = f'<p class="pc-empty">{esc(t("roadmap.geschiedenis.leeg"))}</p>'
-        self.restore_button.disabled = not options
-
-    def _author(self, author: str) -> str:
-        label = self.session.author_label(author)
-        return self.t("rol.trekker") if label == "trekker" else label
-
-    def _on_history_pick(self, change) -> None:
-        number = change["new"]
-        if not number:
-            return
-        old = rm.roadmap_revision(self.session, number)
-        self.history_preview.value = (
-            f'<h4>{esc(self.t("roadmap.geschiedenis.versie_n", revisie=number))}</h4>{overview_html(old, self.view)}'
-        )
-        self.restore_button.disabled = number == self.model.base and not self.model.dirty
-
-    def _on_restore(self, _b=None) -> None:
-        number = self.history_dropdown.value
-        if not number or not self.save_now():
-            return
-        try:
-            loaded = rm.restore_roadmap(self.session, number, base=self.model.base)
-        except ConflictError as exc:
-            self._open_conflict(exc)
-            return
-        self.model.load(loaded.roadmap, loaded.base)
-        self.render()
-        self.status.show(self.t("roadmap.geschiedenis.hersteld", revisie=number, nieuw=loaded.base), "info")
-        self.refresh_history()
+        self.history.refresh()
 
     # ------------------------------------------------------------- reactions
     def _on_react(self, _b=None) -> None:
@@ -1196,9 +1045,8 @@ class RoadmapBoard(ipw.VBox):
         """Reload partners, the shared case, reactions and (without unsaved edits) the roadmap."""
         self._load_context()
         self.ambition.value = ambition_html(self.shared, self.t, self.sleutel)
-        if not self.model.dirty and self._theirs is None:
-            loaded = rm.load_roadmap(self.session)
-            self.model.load(loaded.roadmap, loaded.base)
+        if not self.model.dirty and not self.model.conflict:
+            self.model.reload()
         self._syncing = True
         try:
             self.trekker_dropdown.options = self._trekker_options()
@@ -1208,23 +1056,23 @@ class RoadmapBoard(ipw.VBox):
             self._syncing = False
         self.render()
 
-    def _poll(self) -> None:
-        while not self._stop.wait(REFRESH_SECONDS):
-            try:
-                if rm.load_roadmap(self.session).base != self.model.base:
-                    self.refresh()
-            except StoreUnavailable:
-                continue
-            except Exception:  # noqa: BLE001 - a background refresh must never surface a traceback
-                log.exception("roadmap refresh failed")
-                return
+    def on_change(self, event) -> None:
+        """Reload after a live-feed burst that touches the roadmap, its reactions, partners or the shared case.
+
+        Unsaved edits and an open conflict are never overwritten; this page's own save redraws nothing.
+        """
+        context = event.touches(ROADMAP_REACTIONS, SHARED_CASE) or event.has("partner")
+        moved = event.resync or (event.touches(ROADMAP) and rm.load_roadmap(self.session).base != self.model.base)
+        if moved and not (self.model.dirty or self.model.conflict):
+            self.refresh()
+        elif context or moved:  # reactions, partners, ambition; unsaved edits and the step form stay
+            self._load_context()
+            self.ambition.value = ambition_html(self.shared, self.t, self.sleutel)
+            self.render(editor=not self.trekker)
 
     def close(self) -> None:
-        """Stop the timers and close the widgets."""
-        self._stop.set()
-        with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
+        """Stop the autosave and close the widgets."""
+        self.model.close()
         super().close()
 
 
@@ -1233,78 +1081,41 @@ class RoadmapNotSaved(Exception):
     """The trekker's working copy could not be saved before an export (the page shows why)."""
 
 
-class ImpactRoadmapChapter(ipw.VBox):
+class ImpactRoadmapChapter(ChapterShell):
     """Step 5 of "Hoe nu verder?": fill in the Impact Roadmap together.
 
     Args:
         context: page context (language, secret link); default read from the page's address.
+        session: an opened workspace session (tests); default opened from ``context.sleutel``.
 
-    Public attributes (for tests): ``nav``, ``status``, ``board`` (a :class:`RoadmapBoard` or ``None``),
-    ``session``, ``body``, ``export_button`` (the workspace with its roadmap as poster, slides, spreadsheet
-    or text; ``None`` without a workspace).
+    Public attributes (for tests): those of :class:`~purposecase.ui.shell.ChapterShell` (``nav``, ``status``,
+    ``session``, ``body``, ``feed`` …), ``board`` (a :class:`RoadmapBoard` or ``None``), ``export_button``
+    (the workspace with its roadmap as poster, slides, spreadsheet or text; ``None`` without a workspace).
     """
 
-    def __init__(self, context: PageContext | None = None) -> None:
-        super().__init__()
-        self.add_class("pc-chapter")
-        self.add_class("pc-roadmap-chapter")
-        self.context = context or PageContext.from_query()
-        t = self.t = Translator(self.context.lang)
-        self.status = StatusLine()
-        self.session: WorkspaceSession | None = None
+    NOTEBOOK = NOTEBOOK
+    TITLE, INTRO = "roadmap.titel", "roadmap.intro"
+    CSS_CLASS = "pc-roadmap-chapter"
+    NO_LINK = "roadmap.geen_sleutel"
+
+    def build(self) -> ipw.Widget:
+        """Return the roadmap board with the export, or the way to step 1 without a workspace."""
+        t, session = self.t, self.session
         self.board: RoadmapBoard | None = None
         self.export_button: ExportButton | None = None
-        self.header = ipw.HTML(header_html(t("roadmap.titel"), t("roadmap.intro")))
-        self.workspace_line = ipw.HTML()
-        self.body: ipw.Widget = ipw.HTML()
-        try:
-            self.body = self._open()
-        except Exception:  # noqa: BLE001 - never a traceback on the page
-            log.exception("opening the roadmap chapter failed")
-            self.session = self.board = None
-            self.status.show(t("fout.onverwacht"), "error")
-        self.nav = NavBar(self.context, NOTEBOOK, session=self.session, t=t, lookup=False)
-        # the navigation bar shows workspace and role on the page; workspace_line is kept for notebook users and tests
-        self.children = [style_widget(), self.nav, self.header, self.status, self.body]
-
-    def _start_html(self) -> ipw.HTML:
-        t = self.t
-        return ipw.HTML(
-            message_html(t("roadmap.geen_sleutel"), "info")
-            + f'<p><a href="{esc(chapter_url("04_zelf_invullen.ipynb", lang=t.lang))}">'
-            + f"{esc(t('roadmap.naar_start'))}</a></p>"
-        )
-
-    def _open(self) -> ipw.Widget:
-        t = self.t
-        token = self.context.sleutel
-        if not token:
-            return self._start_html()
-        try:
-            session = open_workspace(token)
-        except RevokedToken:
-            self.status.show(t("toegang.ingetrokken"), "error")
-            return self._start_html()
-        except AccessError:
-            self.status.show(t("toegang.onbekend"), "error")
-            return self._start_html()
-        except StoreUnavailable:
-            self.status.show(t("opslag.onbereikbaar"), "error")
-            return ipw.HTML()
-        role = t(f"rol.{session.role}")
-        me = session.me()
-        self.workspace_line.value = (
-            f'<p class="pc-workspace-line"><span class="pc-workspace-name">{esc(session.workspace().name)}</span> · '
-            f'<span class="pc-role">{esc(t("roadmap.jouw_rol", rol=role))}</span>'
-            f'{esc(" · " + me.name if me else "")}</p>'
-        )
-        self.board = RoadmapBoard(session, t, self.status, sleutel=token)
-        self.session = session
+        if session is None:
+            return ipw.HTML() if self.problem == "opslag.onbereikbaar" else self.no_link_html()
+        self.board = RoadmapBoard(session, t, self.status, sleutel=self.context.sleutel)
         export_box = self._export_box(session, self.board)
         if session.role == "trekker":
             return ipw.VBox([self.board, export_box])
         note = "roadmap.alleen_lezen_partner" if session.role == "partner" else "roadmap.alleen_lezen"
         return ipw.VBox([ipw.HTML(message_html(t(note), "info")), self.board, export_box])
+
+    def on_workspace_change(self, event) -> None:
+        """Show a roadmap, reactions, partners or ambition changed elsewhere (never over unsaved edits)."""
+        if self.board is not None:
+            self.board.on_change(event)
 
     def _export_box(self, session: WorkspaceSession, board: RoadmapBoard) -> ipw.VBox:
         """Return the export of the workspace with its roadmap (the rules of chapter 08), saved first."""

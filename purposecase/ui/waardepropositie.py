@@ -18,7 +18,6 @@ imported only when the fit figure is asked for.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 import ipywidgets as ipw
 
@@ -27,19 +26,17 @@ from ..bidi import isolate
 from ..messages import Translator
 from ..model import MAX_ITEM_LENGTH
 from ..valueprop import JOB_KINDS, LINKS, RANKED, DroppedLink, Fit, ProposalChange, ValueProposition
+from ..workspace import SHARED_CASE
 from .common import (
-    PageContext,
     StatusLine,
     error_key,
     esc,
-    header_html,
     message_html,
     safe_callback,
-    style_widget,
     subtitle_html,
 )
-from .links import chapter_url
-from .nav import NavBar, open_session
+from .editor import ITEM_WORDS, ConflictPanel, DocumentEditorModel, HistoryPanel, SaveStateLine, text_edit
+from .shell import ChapterShell
 
 log = logging.getLogger("purposecase.ui")
 
@@ -254,10 +251,6 @@ def note_text(note: str | None, t: Translator) -> str:
     return f"{what} ({t(SECTION_TITLES[section]).lower()})" if section in SECTION_TITLES else what
 
 
-def _when(moment: datetime) -> str:
-    return moment.astimezone().strftime("%d-%m-%Y %H:%M")
-
-
 class ItemRow(ipw.VBox):
     """One item of a section: text, importance (ranked sections), kind (jobs), links, remove.
 
@@ -355,6 +348,11 @@ class PropositionPanel(ipw.VBox):
         self.figure = None
         self._syncing = False
         self.rows: dict[str, list[ItemRow]] = {}
+        self._dropped_now: list[DroppedLink] = []
+        self.model = DocumentEditorModel(
+            session.document(vp_mod.VALUE_PROPOSITIONS), t, status, words=ITEM_WORDS,
+            write=self._write, on_saved=self._on_saved,
+        )
         self._load()
         self._build()
         self._render()
@@ -362,6 +360,8 @@ class PropositionPanel(ipw.VBox):
     # ----------------------------------------------------------------- data
     def _load(self) -> None:
         self.loaded = vp_mod.load_propositions(self.session)
+        if not self.model.dirty:
+            self.model.loaded(self.loaded.propositions, self.loaded.base)
         self.partner_names = {p.id: p.name for p in self.session.partners(include_removed=True)}
         self.reaction_data = vp_mod.proposition_reactions(self.session)
         self._remember_dropped(self.loaded.dropped)
@@ -382,37 +382,40 @@ class PropositionPanel(ipw.VBox):
         """Return the value proposition on screen, or ``None``."""
         return self.loaded.propositions.get(self.current) if self.current else None
 
-    def _apply(self, operation, note: str, dropped: list[DroppedLink] | None = None) -> bool:
-        """Save ``operation`` (trekker); show what went wrong in the user's language. Return success."""
+    def _write(self, operation, note: str | None) -> vp_mod.LoadedPropositions:
+        """Save one operation, reconciled with the shared case (the editor model's ``write``)."""
+        return vp_mod.update_propositions(self.session, operation, base=self.model.base, note=note)
+
+    def _on_saved(self, loaded: vp_mod.LoadedPropositions) -> None:
+        t = self.t
+        self.loaded = loaded
+        self._remember_dropped(self._dropped_now + list(loaded.dropped))
+        self._dropped_now = []
+        if loaded.rebased_on:
+            self.status.show(t("vp.bovenop", wie=", ".join(loaded.rebased_on)), "info")
+        else:
+            self.status.clear()
+        self._render()
+
+    def _apply(self, operation, note: str, dropped: list[DroppedLink] | None = None, key=None) -> bool:
+        """Save ``operation`` through the editor model (trekker); say what went wrong. Return success.
+
+        An unreachable store keeps the change and retries; the same item changed in another tab
+        opens the conflict panel.
+        """
         from pydantic import ValidationError
 
-        from ..errors import ConflictError, StoreUnavailable
-        from ..workspace import Forbidden
-
         t = self.t
-        try:
-            self.loaded = vp_mod.update_propositions(self.session, operation, base=self.loaded.base, note=note)
-        except StoreUnavailable:
-            self.status.show(t("opslag.onbereikbaar"), "error")
-            return False
-        except ConflictError:
-            self.status.show(t("vp.conflict"), "warning")
-            self.refresh()
-            return False
-        except Forbidden:
+        if not self.model.writable:
             self.status.show(t("vp.alleen_trekker"), "error")
             return False
+        self._dropped_now = list(dropped or [])
+        try:
+            return self.model.apply(operation, note, key=key)
         except (ValidationError, ValueError) as exc:
             broken = error_key(exc) == "fout.tekens"  # a broken character, not a length or a count
             self.status.show(t("fout.tekens") if broken else t("vp.ongeldig", max=vp_mod.MAX_ITEMS), "error")
             return False
-        self._remember_dropped(list(dropped or []) + list(self.loaded.dropped))
-        if self.loaded.rebased_on:
-            self.status.show(t("vp.bovenop", wie=", ".join(self.loaded.rebased_on)), "info")
-        else:
-            self.status.clear()
-        self._render()
-        return True
 
     def _check_text(self, text: str) -> bool:
         if not text:
@@ -434,7 +437,12 @@ class PropositionPanel(ipw.VBox):
         )
         self.selector.add_class("pc-vp-selector")
         self.selector.observe(guard(self._on_select), "value")
-        top: list[ipw.Widget] = [self.selector, self.refresh_button]
+        self.save_state = SaveStateLine(self.model)
+        top: list[ipw.Widget] = [self.selector, self.refresh_button] + ([self.save_state] if self.trekker else [])
+        self.conflict_box = ConflictPanel(
+            self.model, lambda text, _title: f'<p class="pc-conflict-text">{esc(text)}</p>', guard,
+            after=self.refresh,
+        )
         self.new_group_text = ipw.Text(
             placeholder=t("vp.nieuwe_doelgroep"), description=t("vp.doelgroep_toevoegen"),
             style={"description_width": "initial"}, layout=ipw.Layout(width="420px"),
@@ -444,6 +452,7 @@ class PropositionPanel(ipw.VBox):
         self.new_group_button.add_class("pc-vp-new-group-button")
         self.new_group_button.on_click(guard(self._on_new_group))
         rows: list[ipw.Widget] = [ipw.HBox(top, layout=ipw.Layout(align_items="center", flex_flow="row wrap"))]
+        rows.append(self.conflict_box)
         if self.trekker:
             rows.append(ipw.HBox([self.new_group_text, self.new_group_button]))
 
@@ -570,17 +579,15 @@ class PropositionPanel(ipw.VBox):
         proposal_tab = ipw.VBox(proposal_children)
 
         # history tab
-        self.history_html = ipw.HTML()
-        self.restore_dropdown = ipw.Dropdown(
-            description=t("geschiedenis.versie"), style={"description_width": "initial"}
+        self.history = HistoryPanel(
+            self.model, lambda record, _title: fit_table_html(vp_mod.fits(record), t), guard,
+            note=lambda n: note_text(n, t), listing=True, after=self.refresh,
         )
-        self.restore_button = ipw.Button(description=t("geschiedenis.herstel"), icon="undo")
+        self.history_html = self.history.listing
+        self.restore_dropdown = self.history.dropdown
+        self.restore_button = self.history.restore_button
         self.restore_button.add_class("pc-vp-restore")
-        self.restore_button.on_click(guard(self._on_restore))
-        history_children: list[ipw.Widget] = [ipw.HTML(subtitle_html(t("geschiedenis.titel"))), self.history_html]
-        if self.trekker:
-            history_children.append(ipw.HBox([self.restore_dropdown, self.restore_button]))
-        history_tab = ipw.VBox(history_children)
+        history_tab = ipw.VBox([ipw.HTML(subtitle_html(t("geschiedenis.titel"))), self.history])
 
         self.tabs = ipw.Tab(children=[canvas_tab, fit_tab, proposal_tab, history_tab])
         for i, key in enumerate(TABS):
@@ -680,21 +687,7 @@ class PropositionPanel(ipw.VBox):
             self.orphan_box.layout.display = "none"
 
     def _render_history(self) -> None:
-        t = self.t
-        infos = vp_mod.history(self.session)
-        if not infos:
-            self.history_html.value = f'<p class="pc-empty">{esc(t("vp.geen_geschiedenis"))}</p>'
-            self.restore_dropdown.options = []
-            return
-        lines = []
-        for r in infos:
-            line = t("geschiedenis.regel", revisie=r.number, wie=self.session.author_label(r.author),
-                     tijd=_when(r.created_at))
-            if r.note:
-                line += " · " + note_text(r.note, t)
-            lines.append(f"<li>{esc(line)}</li>")
-        self.history_html.value = f'<ul class="pc-vp-history">{"".join(lines)}</ul>'
-        self.restore_dropdown.options = [(t("geschiedenis.versie_n", revisie=r.number), r.number) for r in infos[1:]]
+        self.history.refresh()
 
     def _wire(self, row: ItemRow) -> None:
         if not self.trekker:
@@ -706,7 +699,16 @@ class PropositionPanel(ipw.VBox):
         def on_text(change):
             text = change["new"].strip()
             if self._check_text(text):
-                self._apply(vp_mod.edit_item(pid, section, item_id, text=text), note)
+
+                def read(doc, pid=pid):
+                    found = doc.get(pid).find(item_id) if doc.get(pid) is not None else None
+                    return found[1].text if found is not None else None
+
+                edit = text_edit(
+                    read, lambda value: vp_mod.edit_item(pid, section, item_id, text=value),
+                    change["old"].strip(), text, self.t,
+                )
+                self._apply(edit, note, key=("text", pid, item_id))
 
         def on_belang(change):
             self._apply(vp_mod.edit_item(pid, section, item_id, belang=change["new"]), note)
@@ -834,21 +836,20 @@ class PropositionPanel(ipw.VBox):
         if change["new"] == HISTORY_TAB:
             self._render_history()
 
-    def _on_restore(self, _b=None) -> None:
-        from ..errors import ConflictError
-
-        number = self.restore_dropdown.value
-        if number is None:
+    def on_change(self, event) -> None:
+        """Reload after a live-feed burst; what is being typed or saved is never overwritten."""
+        if self.model.dirty or self.model.conflict:
             return
-        try:
-            self.loaded = vp_mod.restore_revision(self.session, number, base=self.loaded.base)
-        except ConflictError:
-            self.status.show(self.t("vp.conflict"), "warning")
-            self.refresh()
+        if event.touches(vp_mod.VP_REACTIONS) and not event.touches(vp_mod.VALUE_PROPOSITIONS, SHARED_CASE):
+            self.reaction_data = vp_mod.proposition_reactions(self.session)
+            if self.vp is not None:
+                self.reactions.value = reactions_html(self.vp.id, self.reaction_data, self.partner_names, self.t)
             return
-        self._remember_dropped(self.loaded.dropped)
-        self.status.show(self.t("vp.hersteld", revisie=number), "info")
-        self._render()
+        if event.touches(vp_mod.VALUE_PROPOSITIONS, SHARED_CASE) or event.has("partner"):
+            loaded = vp_mod.load_propositions(self.session)
+            same = loaded.base == self.loaded.base and loaded.shared.base == self.loaded.shared.base
+            if not same or event.has("partner") or event.resync:
+                self.refresh()
 
     def refresh(self) -> None:
         """Reload the value propositions, the shared case and the reactions from the store, and redraw."""
@@ -856,64 +857,41 @@ class PropositionPanel(ipw.VBox):
         self._render()
 
 
-class WaardepropositieChapter(ipw.VBox):
+class WaardepropositieChapter(ChapterShell):
     """Step 4 of "Hoe nu verder?": a value proposition per target group, with fit.
 
     Args:
         context: page context (language, secret link); default read from the page's address.
         session: an opened workspace session (tests); default opened from ``context.sleutel``.
 
-    Public attributes (for tests): ``nav``, ``status``, ``panel`` (a :class:`PropositionPanel` or
-    ``None``), ``session``, ``body``.
+    Public attributes (for tests): those of :class:`~purposecase.ui.shell.ChapterShell` (``nav``, ``status``,
+    ``session``, ``body``, ``workspace_line``, ``feed`` …), ``about``, ``panel`` (a :class:`PropositionPanel`
+    or ``None``).
     """
 
-    def __init__(self, context: PageContext | None = None, session=None) -> None:
-        super().__init__()
-        self.add_class("pc-chapter")
-        self.add_class("pc-waardepropositie")
-        self.context = context or PageContext.from_query()
-        t = self.t = Translator(self.context.lang)
-        self.status = StatusLine()
-        self.session = session
-        self.panel: PropositionPanel | None = None
-        problem = ""
-        if session is None and self.context.sleutel:
-            try:
-                self.session, problem = open_session(self.context)
-            except Exception:  # noqa: BLE001 - never a traceback on the page
-                log.exception("waardepropositie: opening the workspace failed")
-                problem = "fout.onverwacht"
-        if problem:
-            self.status.show(t(problem), "error")
-        self.nav = NavBar(self.context, NOTEBOOK, session=self.session, t=t, lookup=False)
-        self.header = ipw.HTML(header_html(t("vp.titel"), t("vp.intro")))
-        self.about = ipw.HTML(about_html(t, open_=self.session is None))
-        self.workspace_line = ipw.HTML()
-        self.body: ipw.Widget = ipw.HTML()
-        try:
-            self.body = self._open()
-        except Exception:  # noqa: BLE001 - never a traceback on the page
-            log.exception("waardepropositie: opening the chapter failed")
-            self.status.show(t("fout.onverwacht"), "error")
-        self.children = [style_widget(), self.nav, self.header, self.workspace_line, self.status, self.about, self.body]
+    NOTEBOOK = NOTEBOOK
+    TITLE, INTRO = "vp.titel", "vp.intro"
+    CSS_CLASS = "pc-waardepropositie"
+    NO_LINK = "vp.geen_sleutel"
 
-    def _open(self) -> ipw.Widget:
-        t = self.t
-        if self.session is None:
-            return ipw.HTML(
-                message_html(t("vp.geen_sleutel"), "info")
-                + f'<p class="pc-vp-start"><a href="{esc(chapter_url("04_zelf_invullen.ipynb", lang=t.lang))}">'
-                + f"{esc(t('vp.naar_start'))}</a></p>"
-            )
-        session = self.session
-        role = t(f"rol.{session.role}")
-        me = session.me()
-        self.workspace_line.value = (
-            f'<p class="pc-workspace-line"><span class="pc-workspace-name">{esc(session.workspace().name)}</span> · '
-            f'<span class="pc-role">{esc(t("zelf.jouw_rol", rol=role))}</span>{esc(" · " + me.name if me else "")}</p>'
-        )
+    def top(self) -> list[ipw.Widget]:
+        """Return the explanation of the concepts (open without a workspace) with its source."""
+        self.about = ipw.HTML(about_html(self.t, open_=self.session is None))
+        return [self.about]
+
+    def build(self) -> ipw.Widget:
+        """Return the value propositions (edit for the trekker, read and react for the others)."""
+        t, session = self.t, self.session
+        self.panel: PropositionPanel | None = None
+        if session is None:
+            return self.no_link_html()
         self.panel = PropositionPanel(session, t, self.status)
         if session.role == "trekker":
             return self.panel
         note = t("vp.partner_leest") if session.role == "partner" else t("vp.alleen_lezen")
         return ipw.VBox([ipw.HTML(message_html(note, "info")), self.panel])
+
+    def on_workspace_change(self, event) -> None:
+        """Show value propositions, reactions and target groups changed elsewhere (never over unsaved work)."""
+        if self.panel is not None:
+            self.panel.on_change(event)

@@ -11,33 +11,28 @@ What the page shows depends on the secret link (``?sleutel=``):
 
 from __future__ import annotations
 
-import threading
 from urllib.parse import urlencode
 
 import ipywidgets as ipw
 
-from ..errors import InvalidInput, StoreError, StoreUnavailable
+from ..errors import InvalidInput, StoreError
 from ..examples import load_catalogue
 from ..messages import Translator
-from ..workspace import DraftStatus, WorkspaceSession, create_workspace
+from ..workspace import DRAFT, DraftStatus, WorkspaceSession, create_workspace
 from .canvas import CanvasView
 from .common import (
-    PageContext,
-    StatusLine,
     esc,
-    header_html,
     message_html,
     safe_callback,
-    style_widget,
     subtitle_html,
 )
-from .draft import DraftEditor, format_time
+from .draft import DraftEditor
+from .editor import format_time
 from .export_button import ExportButton
 from .links import chapter_url, link_html
-from .nav import NavBar, open_session
+from .shell import ChapterShell
 
 NOTEBOOK = "04_zelf_invullen.ipynb"
-REFRESH_SECONDS = 10.0
 """How often the trekker's overview reloads who has shared (other partners save in other pages)."""
 
 
@@ -247,9 +242,6 @@ class OverviewPanel(ipw.VBox):
         ]
         self.children = children
         self.refresh()
-        self._stop = threading.Event()
-        self._poller = threading.Thread(target=self._poll, daemon=True)
-        self._poller.start()
 
     # ---------------------------------------------------------------- data
     def refresh(self) -> None:
@@ -275,20 +267,6 @@ class OverviewPanel(ipw.VBox):
                 ids = [v for _, v in options]
                 self.manage_dropdown.value = current if current in ids else (ids[0] if ids else None)
         self._show_shared()
-
-    def _poll(self) -> None:
-        while not self._stop.wait(REFRESH_SECONDS):
-            try:
-                self.refresh()
-            except StoreUnavailable:
-                continue
-            except Exception:  # noqa: BLE001 - a background refresh must never surface a traceback
-                return
-
-    def close(self) -> None:
-        """Stop the background refresh and close the widgets."""
-        self._stop.set()
-        super().close()
 
     def _show_shared(self) -> None:
         pid = self.shared_dropdown.value
@@ -373,53 +351,43 @@ class OverviewPanel(ipw.VBox):
         self.chapter.set_address(token)
 
 
-class ZelfInvullenChapter(ipw.VBox):
+class ZelfInvullenChapter(ChapterShell):
     """Steps 1–2 of the publication's "Hoe nu verder?": start, invite, fill in your own draft.
 
     Args:
         context: page context (language, secret link); default read from the page's address.
+        session: an opened workspace session (tests); default opened from ``context.sleutel``.
 
-    Public attributes (for tests): ``status``, ``body`` (the panel shown: :class:`StartPanel`,
-    :class:`OverviewPanel` or :class:`~purposecase.ui.draft.DraftEditor`), ``session``.
+    Public attributes (for tests): those of :class:`~purposecase.ui.shell.ChapterShell` (``status``,
+    ``session``, ``nav``, ``workspace_line``, ``feed`` …), ``body`` (the panel shown: :class:`StartPanel`,
+    :class:`OverviewPanel` or :class:`~purposecase.ui.draft.DraftEditor`).
     """
 
-    def __init__(self, context: PageContext | None = None) -> None:
-        super().__init__()
-        self.add_class("pc-chapter")
-        self.context = context or PageContext.from_query()
-        t = self.t = Translator(self.context.lang)
-        self.status = StatusLine()
-        self.session: WorkspaceSession | None = None
-        self.header = ipw.HTML(header_html(t("zelf.titel"), t("zelf.intro")))
-        # the navigation bar shows workspace and role on the page; kept for notebook users and tests
-        self.workspace_line = ipw.HTML()
-        self.body: ipw.Widget = ipw.VBox()
-        self.nav = NavBar(self.context, NOTEBOOK, t=t, lookup=False)
-        # a new secret link goes into the browser's address bar (werkboek.js), so a reload keeps it
-        self.address = ipw.HTML(layout=ipw.Layout(display="none"))
-        self.children = [style_widget(), self.nav, self.header, self.status, self.address, self.body]  # body last
-        try:
-            self._open()
-        except Exception:  # noqa: BLE001 - never a traceback on the page
-            import logging
-            import traceback
+    NOTEBOOK = NOTEBOOK
+    TITLE, INTRO = "zelf.titel", "zelf.intro"
 
-            logging.getLogger("purposecase.ui").error("opening the chapter failed:\n%s", traceback.format_exc())
-            self.status.show(t("fout.onverwacht"), "error")
+    def top(self) -> list[ipw.Widget]:
+        """Return the hidden widget that puts a new secret link in the browser's address bar (werkboek.js)."""
+        self.address = ipw.HTML(layout=ipw.Layout(display="none"))  # a reload then keeps the workspace
+        return [self.address]
 
-    def _open(self) -> None:
-        t = self.t
-        token = self.context.sleutel
-        if not token:
-            self._set_body(StartPanel(self))
-            return
-        session, problem = open_session(self.context)
-        if session is None:
-            self.status.show(t(problem), "error")
-            if problem != "opslag.onbereikbaar":  # an unknown or revoked link: offer to start anew
-                self._set_body(StartPanel(self))
-            return
-        self.show_session(session)
+    def build(self) -> ipw.Widget:
+        """Return the start panel without a workspace, else the panel of the link's role."""
+        if self.session is None:  # an unknown or revoked link: offer to start anew (not while the store is away)
+            return ipw.VBox() if self.problem == "opslag.onbereikbaar" else StartPanel(self)
+        return self._panel(self.session)
+
+    def _panel(self, session: WorkspaceSession, new_trekker_token: str | None = None) -> ipw.Widget:
+        if session.role == "partner":
+            return DraftEditor(session, self.t)
+        return OverviewPanel(self, session, new_trekker_token)
+
+    def on_workspace_change(self, event) -> None:
+        """Show drafts shared, partners added or removed elsewhere (the overview; a draft editor keeps its text)."""
+        if isinstance(self.body, OverviewPanel) and (
+            event.touches(DRAFT) or event.has("partner") or event.has("state")
+        ):
+            self.body.refresh()
 
     def set_address(self, token: str) -> None:
         """Put ``?sleutel=token`` (and the language) in the page's address, so a reload keeps the workspace."""
@@ -428,23 +396,10 @@ class ZelfInvullenChapter(ipw.VBox):
 
     def show_session(self, session: WorkspaceSession, new_trekker_token: str | None = None) -> None:
         """Show the panel for ``session``'s role (after opening a link or starting a workspace)."""
-        t = self.t
-        self.session = session
-        self.nav.set_session(session, sleutel=new_trekker_token)
+        self.set_session(session, sleutel=new_trekker_token)
         if new_trekker_token:
             self.set_address(new_trekker_token)
-        workspace = session.workspace()
-        role = t(f"rol.{session.role}")
-        me = session.me()
-        who = f" · {me.name}" if me else ""
-        self.workspace_line.value = (
-            f'<p class="pc-workspace-line"><span class="pc-workspace-name">{esc(workspace.name)}</span> · '
-            f'<span class="pc-role">{esc(t("zelf.jouw_rol", rol=role))}</span>{esc(who)}</p>'
-        )
-        if session.role == "partner":
-            self._set_body(DraftEditor(session, t))
-        else:
-            self._set_body(OverviewPanel(self, session, new_trekker_token))
+        self._set_body(self._panel(session, new_trekker_token))
 
     def _set_body(self, body: ipw.Widget) -> None:
         old = self.body

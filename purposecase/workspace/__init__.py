@@ -42,6 +42,7 @@ from .documents import (
     Loaded,
     ReactionRules,
     document_kind,
+    merge_drafts,
 )
 from .session import (
     MAX_COMMENT,
@@ -63,4 +64,5 @@ __all__ = [
     "Forbidden", "InvalidInput", "InvalidToken", "Loaded", "LoadedDraft", "LoadedShared", "NotFound", "Partner",
     "ReactionRules", "Restored", "Revision", "RevisionInfo", "RevokedToken", "SchemaTooNew", "Store", "StoreError",
     "StoreUnavailable", "WorkspaceSession", "create_workspace", "open_workspace", "document_kind",
+    "merge_drafts",
 ]

@@ -323,6 +323,11 @@ class DocumentHandle(Generic[R]):
         if not self.may_read(document):
             raise Forbidden(f"this {self.kind.name} may not be read with this link")
 
+    def may_write(self) -> bool:
+        """Return whether the session's role may write this document (the link is checked on the write)."""
+        role = self.session.role
+        return role in self.kind.writers and (not self.kind.per_partner or self._is_owner())
+
     def check_write(self) -> None:
         """Raise unless the session may write this document; checks the link now.
 
@@ -331,9 +336,8 @@ class DocumentHandle(Generic[R]):
                 documents or another partner's).
             RevokedToken: the session's link was revoked.
         """
-        role = self.session.role
-        if role not in self.kind.writers or (self.kind.per_partner and not self._is_owner()):
-            raise Forbidden(f"role {role!r} may not write this {self.kind.name}")
+        if not self.may_write():
+            raise Forbidden(f"role {self.session.role!r} may not write this {self.kind.name}")
         self.session.check_link()
 
     # ------------------------------------------------------------ documents

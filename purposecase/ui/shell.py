@@ -1,0 +1,170 @@
+"""One chapter shell: the frame every chapter page shares (DESIGN.md §3, §7, §8).
+
+:class:`ChapterShell` does once what each chapter used to retype: the page context
+(language, secret link), the translator, the status line, opening the workspace of
+the link with its error messages, the workspace line, the navigation bar, the
+header, the "never a traceback" guard around building the page, and the live
+feed of the workspace (:class:`~purposecase.workspace.live.LiveFeed`: one per page,
+started when there is a session, closed with :meth:`ChapterShell.close`).
+
+A chapter supplies its notebook, title and intro keys and :meth:`ChapterShell.build`
+(the body); to reload what changed elsewhere it overrides
+:meth:`ChapterShell.on_workspace_change`, the one place a chapter hears of changes.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import ipywidgets as ipw
+
+from ..messages import Translator
+from .common import PageContext, StatusLine, error_key, esc, header_html, message_html, style_widget
+from .links import chapter_url
+from .nav import NavBar, open_session
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..workspace import WorkspaceSession
+    from ..workspace.live import FeedEvent, LiveFeed
+
+log = logging.getLogger("purposecase.ui")
+
+FOLLOW_CHANGES = True
+"""Pages follow their workspace's change feed (widget tests switch it off and drive pages by hand)."""
+
+
+class ChapterShell(ipw.VBox):
+    """The frame of a chapter page; subclass it and implement :meth:`build`.
+
+    Args:
+        context: page context (language, secret link); default read from the page's address.
+        session: an opened workspace session (tests, a notebook); default opened from ``context.sleutel``.
+
+    Class attributes a chapter sets: ``NOTEBOOK`` (its file name), ``TITLE`` and ``INTRO`` (message keys),
+    ``CSS_CLASS`` (an extra class on the page), ``NO_LINK`` (message key shown without a workspace, with a
+    link to step 1; ``""`` for chapters that need none), ``LIVE`` (follow the workspace's change feed).
+
+    Public attributes (for tests): ``context``, ``t``, ``status``, ``session``, ``problem`` (the message key
+    when the link did not open a workspace), ``nav``, ``header``, ``workspace_line``, ``body``, ``feed``.
+    """
+
+    NOTEBOOK: ClassVar[str] = "00_welkom.ipynb"
+    TITLE: ClassVar[str] = ""
+    INTRO: ClassVar[str] = ""
+    CSS_CLASS: ClassVar[str] = ""
+    NO_LINK: ClassVar[str] = ""
+    LIVE: ClassVar[bool] = True
+
+    def __init__(self, context: PageContext | None = None, session: WorkspaceSession | None = None) -> None:
+        super().__init__()
+        self.add_class("pc-chapter")
+        if self.CSS_CLASS:
+            self.add_class(self.CSS_CLASS)
+        self.context = context or PageContext.from_query()
+        t = self.t = Translator(self.context.lang)
+        self.status = StatusLine()
+        self.session = session
+        self.problem = ""
+        self.feed: LiveFeed | None = None
+        if session is None and self.context.sleutel:
+            try:
+                self.session, self.problem = open_session(self.context)
+            except Exception:  # noqa: BLE001 - never a traceback on the page
+                log.exception("%s: opening the workspace failed", self.NOTEBOOK)
+                self.problem = "fout.onverwacht"
+            if self.problem:
+                self.status.show(t(self.problem), "error")
+        # the navigation bar shows workspace and role on the page; the line is kept for notebook users and tests
+        self.workspace_line = ipw.HTML(self.workspace_line_html())
+        self.nav = NavBar(self.context, self.NOTEBOOK, session=self.session, t=t, lookup=False)
+        self.header = ipw.HTML(header_html(t(self.TITLE), t(self.INTRO)) if self.TITLE else "")
+        self.body: ipw.Widget = ipw.HTML()
+        top = self.top()
+        try:
+            self.body = self.build()
+        except Exception:  # noqa: BLE001 - never a traceback on the page
+            log.exception("%s: building the chapter failed", self.NOTEBOOK)
+            self.status.show(t("fout.onverwacht"), "error")
+        self.children = [style_widget(), self.nav, self.header, self.status, *top, self.body]
+        if self.session is not None and self.LIVE and FOLLOW_CHANGES:
+            self.start_live()
+
+    # ------------------------------------------------------------ what a chapter supplies
+    def build(self) -> ipw.Widget:
+        """Return the chapter's body (called once, inside the shell's guard)."""
+        return self.no_link_html() if self.session is None and self.NO_LINK else ipw.HTML()
+
+    def top(self) -> list[ipw.Widget]:
+        """Return widgets between the status line and the body (default none)."""
+        return []
+
+    def on_workspace_change(self, event: FeedEvent) -> None:
+        """Reload what changed elsewhere (called from the feed's thread, errors are caught); default nothing.
+
+        Args:
+            event: one coalesced burst of committed changes (:class:`~purposecase.workspace.live.FeedEvent`):
+                ``event.touches(kind, …)`` says whether documents of those kinds were saved.
+        """
+
+    # ------------------------------------------------------------ the frame
+    def no_link_html(self, key: str | None = None) -> ipw.HTML:
+        """Return the "open this page with your workspace's link" message with a link to step 1."""
+        t = self.t
+        return ipw.HTML(
+            message_html(t(key or self.NO_LINK), "info")
+            + f'<p class="pc-start-link"><a href="{esc(chapter_url("04_zelf_invullen.ipynb", lang=t.lang))}">'
+            + f"{esc(t('shell.naar_start'))}</a></p>"
+        )
+
+    def workspace_line_html(self) -> str:
+        """Return the workspace's name, the visitor's role (and a partner's name), escaped; ``""`` without one."""
+        session = self.session
+        if session is None:
+            return ""
+        t = self.t
+        me = session.me()
+        return (
+            f'<p class="pc-workspace-line"><span class="pc-workspace-name">{esc(session.workspace().name)}</span> · '
+            f'<span class="pc-role">{esc(t("zelf.jouw_rol", rol=t(f"rol.{session.role}")))}</span>'
+            f'{esc(" · " + me.name if me else "")}</p>'
+        )
+
+    def set_session(self, session: WorkspaceSession, sleutel: str | None = None) -> None:
+        """Show ``session`` (just started or opened on the page): workspace line, navigation, live feed."""
+        self.session = session
+        self.workspace_line.value = self.workspace_line_html()
+        self.nav.set_session(session, sleutel=sleutel)
+        if self.LIVE and FOLLOW_CHANGES and self.feed is None:
+            self.start_live()
+
+    def start_live(self) -> None:
+        """Follow the workspace's change feed (one per page); a store that cannot be reached is logged, not shown."""
+        from ..workspace.live import LiveFeed
+
+        try:
+            self.feed = LiveFeed(self.session, chapter=self.NOTEBOOK)
+            self.feed.subscribe(self._on_feed)
+            self.feed.start()
+        except Exception:  # noqa: BLE001 - the page works without live updates
+            log.exception("%s: the live feed did not start", self.NOTEBOOK)
+            self.feed = None
+
+    def _on_feed(self, event: Any) -> None:
+        try:
+            self.on_workspace_change(event)
+        except Exception as exc:  # noqa: BLE001 - a background reload must never surface a traceback
+            log.exception("%s: reloading after a change failed", self.NOTEBOOK)
+            self.status.show(self.t(error_key(exc)), "error")
+
+    def close(self) -> None:
+        """Stop the live feed (the page leaves the workspace) and close the widgets."""
+        if self.feed is not None:
+            self.feed.close()
+            self.feed = None
+        stack = list(self.children)
+        super().close()
+        while stack:  # every board and panel on the page stops its timers (their close() does that)
+            widget = stack.pop()
+            stack.extend(getattr(widget, "children", ()))
+            widget.close()
