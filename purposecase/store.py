@@ -358,6 +358,7 @@ class Change:
         kind: the document kind for ``save`` and ``state``, else ``None``.
         document_id: the document for ``save`` and ``state``, else ``None``.
         partner_id: the partner concerned (a draft's owner, an added or removed partner), or ``None``.
+        author: who made it (``"trekker"``, a partner id, ``"viewer"``), or ``None`` when unknown.
         at: when it was committed (UTC).
     """
 
@@ -367,6 +368,7 @@ class Change:
     kind: str | None
     document_id: int | None
     partner_id: str | None
+    author: str | None
     at: datetime
 
 
@@ -488,7 +490,14 @@ changes = Table(
     Column("kind", String(50), nullable=True),
     Column("document_id", Integer, nullable=True),
     Column("partner_id", String(32), nullable=True),
+    Column("author", String(MAX_AUTHOR_LENGTH), nullable=True),
     Column("at", UTCDateTime, nullable=False),
+)
+seen = Table(
+    "seen", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("chapter", String(60), primary_key=True),
+    Column("change_id", Integer, nullable=False),
 )
 presence = Table(
     "presence", metadata,
@@ -613,6 +622,7 @@ def _step3_changes_and_presence(conn: Connection) -> None:
         Column("kind", String(50), nullable=True),
         Column("document_id", Integer, nullable=True),
         Column("partner_id", String(32), nullable=True),
+        Column("author", String(100), nullable=True),
         Column("at", ts, nullable=False),
     )
     Index("ix_changes_workspace", log_table.c.workspace_id, log_table.c.id)
@@ -628,13 +638,19 @@ def _step3_changes_and_presence(conn: Connection) -> None:
         Column("seen_at", ts, nullable=False),
     )
     Index("ix_presence_workspace", here.c.workspace_id, here.c.seen_at)
+    Table(
+        "seen", md,
+        Column("token_hash", String(64), primary_key=True),
+        Column("chapter", String(60), primary_key=True),
+        Column("change_id", Integer, nullable=False),
+    )
     md.create_all(conn)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create workspaces, partners, tokens, documents, revisions", _step1_create_tables),
     Migration(2, "index tokens and partners by workspace", _step2_lookup_indexes),
-    Migration(3, "change log and presence for live pages", _step3_changes_and_presence),
+    Migration(3, "change log, presence and what each link has seen, for live pages", _step3_changes_and_presence),
 )
 """The ordered schema steps; the schema version of a fully migrated database is ``MIGRATIONS[-1].version``."""
 
@@ -936,13 +952,16 @@ CHANGES_KEPT_S: Final = 24 * 3600.0
 
 def _changed(
     conn: Connection, workspace_id: str, what: str, *, kind: str | None = None, document_id: int | None = None,
-    partner_id: str | None = None,
+    partner_id: str | None = None, author: str | None = None,
 ) -> int:
     """Append a change to the log in the writer's transaction; on PostgreSQL also NOTIFY (sent at commit)."""
     now = _now()
     new_id = conn.execute(
         insert(changes)
-        .values(workspace_id=workspace_id, what=what, kind=kind, document_id=document_id, partner_id=partner_id, at=now)
+        .values(
+            workspace_id=workspace_id, what=what, kind=kind, document_id=document_id, partner_id=partner_id,
+            author=author, at=now,
+        )
         .returning(changes.c.id)
     ).scalar_one()
     if conn.dialect.name == "postgresql":
@@ -1164,7 +1183,7 @@ class Store:
                     created_at=partner.created_at, removed_at=None,
                 )
             )
-            _changed(conn, workspace_id, "partner", partner_id=partner.id)
+            _changed(conn, workspace_id, "partner", partner_id=partner.id, author="trekker")
             return partner, _issue(conn, workspace_id, "partner", partner.id)
 
         return self._write(run)
@@ -1210,7 +1229,7 @@ class Store:
                 .where(tokens.c.partner_id == partner_id, tokens.c.revoked_at.is_(None))
                 .values(revoked_at=now)
             )
-            _changed(conn, workspace_id, "partner", partner_id=partner_id)
+            _changed(conn, workspace_id, "partner", partner_id=partner_id, author="trekker")
             return _partner(_partner_row(conn, workspace_id, partner_id))
 
         return self._write(run)
@@ -1262,7 +1281,7 @@ class Store:
                 )
                 .values(revoked_at=_now())
             )
-            _changed(conn, workspace_id, "link", partner_id=partner_id)
+            _changed(conn, workspace_id, "link", partner_id=partner_id, author="trekker")
             return _issue(conn, workspace_id, role, partner_id)
 
         return self._write(run)
@@ -1435,7 +1454,10 @@ class Store:
         def run(conn: Connection) -> Document:
             conn.execute(update(documents).where(documents.c.id == document_id).values(state=state))
             doc = _document(_document_row(conn, document_id))
-            _changed(conn, doc.workspace_id, "state", kind=doc.kind, document_id=doc.id, partner_id=doc.partner_id)
+            _changed(
+                conn, doc.workspace_id, "state", kind=doc.kind, document_id=doc.id, partner_id=doc.partner_id,
+                author=doc.partner_id,
+            )
             return doc
 
         return self._write(run)
@@ -1499,7 +1521,7 @@ class Store:
                         chapter=chapter, focus=focus, follow=int(follow), seen_at=now,
                     )
                 )
-                _changed(conn, workspace_id, "presence", partner_id=partner_id)
+                _changed(conn, workspace_id, "presence", partner_id=partner_id, author=partner_id or role)
                 return True
             moved = (row.chapter, row.focus, bool(row.follow)) != (chapter, focus, follow)
             conn.execute(
@@ -1508,7 +1530,7 @@ class Store:
                 )
             )
             if moved:
-                _changed(conn, workspace_id, "presence", partner_id=partner_id)
+                _changed(conn, workspace_id, "presence", partner_id=partner_id, author=partner_id or role)
             return moved
 
         return self._write(run)
@@ -1537,6 +1559,29 @@ class Store:
             return [Presence(**{**r._mapping, "follow": bool(r.follow)}) for r in rows]
 
         return self._read(run)
+
+    def mark_seen(self, token_hash: str, chapter: str, change_id: int) -> None:
+        """Remember that the link with ``token_hash`` has seen ``chapter`` up to change ``change_id`` (never back)."""
+        chapter = _check_text(chapter, "chapter", min_length=1, max_length=60)
+
+        def run(conn: Connection) -> None:
+            current = conn.scalar(
+                select(seen.c.change_id).where(seen.c.token_hash == token_hash, seen.c.chapter == chapter)
+            )
+            if current is None:
+                conn.execute(insert(seen).values(token_hash=token_hash, chapter=chapter, change_id=change_id))
+            elif change_id > current:
+                conn.execute(
+                    update(seen).where(seen.c.token_hash == token_hash, seen.c.chapter == chapter)
+                    .values(change_id=change_id)
+                )
+
+        self._write(run)
+
+    def seen_by(self, token_hash: str) -> dict[str, int]:
+        """Return chapter → the last change id the link with ``token_hash`` has seen there."""
+        query = select(seen).where(seen.c.token_hash == token_hash)
+        return self._read(lambda conn: {r.chapter: r.change_id for r in conn.execute(query)})
 
     # ----------------------------------------------------- revisions
     def load(self, document_id: int) -> Revision | None:
@@ -1619,7 +1664,10 @@ class Store:
                 )
             )
             doc = _document_row(conn, document_id)
-            _changed(conn, doc.workspace_id, "save", kind=doc.kind, document_id=document_id, partner_id=doc.partner_id)
+            _changed(
+                conn, doc.workspace_id, "save", kind=doc.kind, document_id=document_id, partner_id=doc.partner_id,
+                author=author,
+            )
             return revision
 
         try:

@@ -80,6 +80,7 @@ def nav_html(
     available: set[str] | frozenset[str] | None = None,
     workspace_name: str | None = None,
     role_text: str | None = None,
+    badges: dict[str, int] | None = None,
 ) -> str:
     """Return the navigation bar's HTML (escaped).
 
@@ -90,6 +91,7 @@ def nav_html(
         available: file names of the chapters that exist (default: those in the served folder).
         workspace_name: the workspace's name, only for a valid session.
         role_text: the visitor's role as shown (e.g. ``"trekker"``), only for a valid session.
+        badges: notebook → number of changes by others since the visitor last looked there.
 
     Raises:
         KeyError: if ``notebook`` is not a chapter.
@@ -103,8 +105,16 @@ def nav_html(
         return chapter_url(nb, sleutel or None, language)
 
     items = []
+    badges = badges or {}
     for chapter in CHAPTERS:
         label = esc(chapter_title(chapter, t, short=True))
+        if badges.get(chapter.notebook) and chapter.notebook != notebook:
+            n = badges[chapter.notebook]
+            label += (
+                f' <span class="pc-nav-badge" title="{esc(t("live.nieuw_sinds", n=n))}">'
+                f'<span aria-hidden="true">{n}</span><span class="pc-sr-only">{esc(t("live.nieuw_sinds", n=n))}'
+                "</span></span>"
+            )
         title = esc(t(chapter.title_key))
         if chapter.notebook == notebook:
             items.append(
@@ -215,7 +225,14 @@ class NavBar(ipw.HTML):
                 log.exception("navigation bar: opening the workspace failed")
                 session = None
         self.session = session
+        self.badges: dict[str, int] = {}
         self.render()
+
+    def set_badges(self, badges: dict[str, int]) -> None:
+        """Show per chapter how many changes by others are new since the visitor last looked there."""
+        if badges != self.badges:
+            self.badges = dict(badges)
+            self.render()
 
     def set_session(self, session: WorkspaceSession | None, sleutel: str | None = None) -> None:
         """Show ``session``'s workspace (e.g. just started); ``sleutel`` replaces the link's token in every link."""
@@ -227,7 +244,10 @@ class NavBar(ipw.HTML):
     def render(self) -> None:
         """Redraw the bar (chapters that appeared since are picked up)."""
         name = role = None
-        if self.session is not None:
+        cached = getattr(self, "_who", None)
+        if cached is not None and cached[0] is self.session:
+            name, role = cached[1], cached[2]
+        elif self.session is not None:
             try:
                 name = self.session.access.workspace_name
                 role = self.t(f"rol.{self.session.role}")
@@ -237,8 +257,10 @@ class NavBar(ipw.HTML):
             except Exception:  # noqa: BLE001 - a store hiccup must not break navigation
                 log.exception("navigation bar: reading the workspace failed")
                 name = role = None
+            self._who = (self.session, name, role)
         available = {c.notebook for c in available_chapters(self._folder)}
         self.value = f"<style>{werkboek_css()}</style>" + nav_html(
-            self.notebook, self.t, sleutel=self.sleutel, available=available, workspace_name=name, role_text=role
+            self.notebook, self.t, sleutel=self.sleutel, available=available, workspace_name=name, role_text=role,
+            badges=getattr(self, "badges", None),
         )
 

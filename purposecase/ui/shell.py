@@ -27,6 +27,7 @@ from .nav import NavBar, open_session
 if TYPE_CHECKING:  # pragma: no cover
     from ..workspace import WorkspaceSession
     from ..workspace.live import FeedEvent, LiveFeed
+    from .presence import LiveNotices
 
 log = logging.getLogger("purposecase.ui")
 
@@ -67,6 +68,14 @@ class ChapterShell(ipw.VBox):
         self.session = session
         self.problem = ""
         self.feed: LiveFeed | None = None
+        self.notices: LiveNotices | None = None
+        self.presence = ipw.HTML()
+        """Who else has this workspace open (organisation, contact, role, chapter), updated live."""
+        self.presence.add_class("pc-presence-bar")
+        self.live_banner = ipw.HTML()
+        """The banner while the database cannot be reached (the page keeps what it shows)."""
+        self.stopped = False
+        """The page's link was revoked while it was open: it shows the message and nothing else."""
         if session is None and self.context.sleutel:
             try:
                 self.session, self.problem = open_session(self.context)
@@ -86,7 +95,8 @@ class ChapterShell(ipw.VBox):
         except Exception:  # noqa: BLE001 - never a traceback on the page
             log.exception("%s: building the chapter failed", self.NOTEBOOK)
             self.status.show(t("fout.onverwacht"), "error")
-        self.children = [style_widget(), self.nav, self.header, self.status, *top, self.body]
+        self.children = [style_widget(), self.nav, self.live_banner, self.presence, self.header, self.status, *top,
+                         self.body]
         if self.session is not None and self.LIVE and FOLLOW_CHANGES:
             self.start_live()
 
@@ -139,8 +149,12 @@ class ChapterShell(ipw.VBox):
             self.start_live()
 
     def start_live(self) -> None:
-        """Follow the workspace's change feed (one per page); a store that cannot be reached is logged, not shown."""
+        """Follow the workspace's change feed (one per page): who is here, what is new, revocations, outages.
+
+        A store that cannot be reached is logged, not shown: the page works without live updates.
+        """
         from ..workspace.live import LiveFeed
+        from .presence import LiveNotices
 
         try:
             self.feed = LiveFeed(self.session, chapter=self.NOTEBOOK)
@@ -149,9 +163,65 @@ class ChapterShell(ipw.VBox):
         except Exception:  # noqa: BLE001 - the page works without live updates
             log.exception("%s: the live feed did not start", self.NOTEBOOK)
             self.feed = None
+            return
+        try:
+            self.notices = LiveNotices(self.session, self.NOTEBOOK)
+            self.nav.set_badges(self.notices.counts())
+        except Exception:  # noqa: BLE001 - badges are a help, never a reason for an error on the page
+            log.exception("%s: notices unavailable", self.NOTEBOOK)
+            self.notices = None
+        self._show_presence()
+
+    def _show_presence(self) -> None:
+        from .presence import presence_html
+
+        if self.feed is None or self.session is None:
+            return
+        partners = {p.id: p for p in self.session.partners(include_removed=True)}
+        self.presence.value = presence_html(self.feed.present, partners, self.t, own_page=self.feed.page_id)
+
+    def stop_page(self, key: str = "toegang.ingetrokken") -> None:
+        """Stop the page at once (its link was revoked or its partner removed): the message, nothing else."""
+        if self.stopped:
+            return
+        self.stopped = True
+        feed, self.feed = self.feed, None
+        if feed is not None:
+            feed.close()  # from the feed's own thread too: it ends after this delivery and leaves
+        for widget in (self.body, self.presence):
+            try:
+                widget.close()
+            except Exception:  # noqa: BLE001 - closing a widget that already went away
+                log.debug("closing a widget of a stopped page failed")
+        self.body = ipw.HTML()
+        self.presence = ipw.HTML()
+        self.live_banner.value = ""
+        self.status.show(self.t(key), "error")
+        self.children = [style_widget(), self.nav, self.header, self.status]
 
     def _on_feed(self, event: Any) -> None:
+        from ..errors import AccessError, StoreError
+        from .presence import offline_html
+
         try:
+            if not event.online:
+                self.live_banner.value = offline_html(self.t)
+                return
+            self.live_banner.value = ""
+            if event.has("link") or event.has("partner") or event.resync:
+                try:
+                    self.session.check_link()
+                except AccessError:
+                    self.stop_page()
+                    return
+                except StoreError:
+                    self.live_banner.value = offline_html(self.t)
+                    return
+            if event.present is not None:
+                self._show_presence()
+            if self.notices is not None and event.changes:
+                self.notices.look(event.changes[-1].id)
+                self.nav.set_badges(self.notices.counts())
             self.on_workspace_change(event)
         except Exception as exc:  # noqa: BLE001 - a background reload must never surface a traceback
             log.exception("%s: reloading after a change failed", self.NOTEBOOK)

@@ -360,3 +360,59 @@ class LiveFeed:
 
 
 __all__ = ["FeedEvent", "LiveFeed", "Subscriber"]
+
+
+# ------------------------------------------------------------ notices
+def changes_by_others(session: WorkspaceSession, since: int, *, limit: int = 5000) -> list[Change]:
+    """Return the workspace's changes after ``since`` that someone else made (presence left out), oldest first.
+
+    "Someone else": another author than this session (``session.author``); changes without a
+    known author count as someone else's. At most ``limit`` changes are read.
+    """
+    out: list[Change] = []
+    after = since
+    while len(out) < limit:
+        batch = session.store.changes_since(session.workspace_id, after)
+        if not batch:
+            break
+        after = batch[-1].id
+        out.extend(c for c in batch if c.what != "presence" and c.author != session.author)
+    return out[:limit]
+
+
+def new_reactions(session: WorkspaceSession, since: int, kind: str) -> dict[str, int]:
+    """Return target id → reactions of other partners that are new or changed after change ``since``.
+
+    Args:
+        session: the page's session.
+        since: the last change the viewer had seen.
+        kind: the document kind reacted to (``"shared_case"``, ``"value_propositions"``, ``"roadmap"``).
+
+    Each partner's reactions document is compared with its revision at the time of ``since``
+    (its head minus the saves after it), so a reaction counts once however often it was edited.
+    """
+    handle = session.document(kind)
+    rules = handle.kind.reactions
+    if rules is None:
+        return {}
+    saves: dict[int, int] = {}
+    for change in changes_by_others(session, since):
+        if change.what == "save" and change.kind == rules.kind and change.document_id is not None:
+            saves[change.document_id] = saves.get(change.document_id, 0) + 1
+    if not saves:
+        return {}
+    counts: dict[str, int] = {}
+    for doc in session.documents(rules.kind):
+        if doc.id not in saves or doc.partner_id == session.access.partner_id:
+            continue
+        reactions = session.document(rules.kind, doc.partner_id)
+        now = reactions.load(doc).record.targets()
+        then_number = max(0, doc.head - saves[doc.id])
+        then = reactions.revision(then_number).targets() if then_number else {}
+        for target, reaction in now.items():
+            if then.get(target) != reaction:
+                counts[target] = counts.get(target, 0) + 1
+    return counts
+
+
+__all__ += ["changes_by_others", "new_reactions"]

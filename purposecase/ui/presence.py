@@ -1,0 +1,138 @@
+"""Who is here, what is new, and the state of the connection: the live parts of every chapter page (DESIGN.md §8).
+
+Pure HTML builders (escaped, user text isolated for bidi) and :class:`LiveNotices`, the
+page-side bookkeeping of "new since you last looked": per chapter, the last change of the
+workspace the link has seen there (stored, so it survives a reload), and the counts of
+changes by others since then. The chapter shell (:mod:`purposecase.ui.shell`) wires them to
+the page's live feed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from ..chapters import get_chapter
+from ..messages import Translator
+from .common import esc
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..store import Change, Partner, Presence
+    from ..workspace import WorkspaceSession
+
+CHAPTER_CHANGES: dict[str, tuple[tuple[str, str], ...]] = {
+    "04_zelf_invullen.ipynb": (("state", "draft"),),
+    "05_samen_puzzelen.ipynb": (
+        ("state", "draft"), ("save", "shared_case"), ("save", "reactions"), ("save", "meeting"),
+        ("save", "votes"), ("save", "proposals"),
+    ),
+    "06_waardepropositie.ipynb": (("save", "value_propositions"), ("save", "vp_reactions")),
+    "07_impact_roadmap.ipynb": (("save", "roadmap"), ("save", "roadmap_reactions")),
+}
+"""Per chapter with a workspace: the ``(what, document kind)`` of the changes it shows. A draft counts
+only when it is shared or made private (its content is private until then)."""
+
+
+def _isolated(text: str) -> str:
+    return f"<bdi>{esc(text)}</bdi>"
+
+
+def presence_html(
+    present: Sequence[Presence], partners: Mapping[str, Partner], t: Translator, *, own_page: str = ""
+) -> str:
+    """Return the "nu hier" line: every other open page of the workspace with organisation, contact, role, chapter.
+
+    Args:
+        present: the open pages (:attr:`purposecase.workspace.live.LiveFeed.present`).
+        partners: partner id → partner (removed ones included).
+        t: translator.
+        own_page: this page's id (left out of the list; "only you" when nobody else is here).
+    """
+    others = [p for p in present if p.page_id != own_page]
+    if not others:
+        return (
+            f'<div class="pc-presence" role="status"><span class="pc-presence-alone">{esc(t("live.alleen_jij"))}'
+            "</span></div>"
+        )
+    people = []
+    for p in others:
+        partner = partners.get(p.partner_id or "")
+        role = t(f"rol.{p.role}")
+        if partner is not None:
+            who = _isolated(partner.organisation or partner.name)
+            detail = f"{_isolated(partner.name)} · {esc(role)}" if partner.organisation else esc(role)
+        else:
+            who, detail = esc(role.capitalize()), ""
+        try:
+            chapter = esc(t(get_chapter(p.chapter).short_key))
+        except KeyError:
+            chapter = _isolated(p.chapter)
+        follow = f' <span class="pc-presence-follow">{esc(t("live.volg_mij_aan"))}</span>' if p.follow else ""
+        people.append(
+            f'<li class="pc-presence-person pc-presence-{esc(p.role)}"><strong>{who}</strong>'
+            + (f' <small>({detail})</small>' if detail else "")
+            + f' <span class="pc-presence-chapter">· {chapter}</span>{follow}</li>'
+        )
+    return (
+        f'<div class="pc-presence" role="status" aria-live="polite"><span class="pc-presence-label">'
+        f'{esc(t("live.nu_hier", n=len(others)))}</span><ul>{"".join(people)}</ul></div>'
+    )
+
+
+def offline_html(t: Translator) -> str:
+    """Return the banner a page shows while the database cannot be reached (it keeps what it has)."""
+    return f'<div class="pc-msg pc-msg-warning pc-live-offline" role="alert">{esc(t("live.offline"))}</div>'
+
+
+class LiveNotices:
+    """What is new for one page's link since it last looked, per chapter.
+
+    The last change seen per chapter is stored (``Store.mark_seen``) when the page opens a
+    chapter, so a badge means "changed by someone else since you were last here". A link
+    that never looked anywhere starts from the present: nothing counts as new on a first visit.
+
+    Args:
+        session: the page's session.
+        chapter: the page's notebook (its own changes are being looked at: no badge).
+    """
+
+    def __init__(self, session: WorkspaceSession, chapter: str) -> None:
+        self.session = session
+        self.chapter = chapter
+        store, token = session.store, session.access.token_hash
+        self._token = token
+        latest = store.last_change(session.workspace_id)
+        seen = store.seen_by(token) if token else {}
+        if not seen:
+            seen = dict.fromkeys(CHAPTER_CHANGES, latest)
+        base = min(seen.values())
+        self.seen = {c: seen.get(c, base) for c in CHAPTER_CHANGES}
+        self.opened_at = self.seen.get(chapter, latest)
+        """The change this chapter had been seen up to when the page opened (the page's "last looked")."""
+        self.look(latest)
+
+    def look(self, change_id: int) -> None:
+        """Record that the page's own chapter has been seen up to ``change_id``."""
+        if self.chapter in CHAPTER_CHANGES and self._token:
+            self.seen[self.chapter] = max(self.seen.get(self.chapter, 0), change_id)
+            self.session.store.mark_seen(self._token, self.chapter, self.seen[self.chapter])
+
+    def counts(self) -> dict[str, int]:
+        """Return notebook → number of changes by others since the link last looked there (0 omitted)."""
+        from ..workspace.live import changes_by_others
+
+        others = [c for c in CHAPTER_CHANGES if c != self.chapter]
+        if not others:
+            return {}
+        since = min(self.seen[c] for c in others)
+        changes: list[Change] = changes_by_others(self.session, since)
+        out = {}
+        for chapter in others:
+            wanted = set(CHAPTER_CHANGES[chapter])
+            n = sum(1 for c in changes if c.id > self.seen[chapter] and (c.what, c.kind) in wanted)
+            if n:
+                out[chapter] = n
+        return out
+
+
+__all__ = ["CHAPTER_CHANGES", "LiveNotices", "offline_html", "presence_html"]

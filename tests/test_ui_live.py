@@ -1,0 +1,135 @@
+"""The live parts every chapter page gets from the shell: who is here, new since you looked, a revoked link, an outage.
+
+Headless: pages are built as Voilà would (the shell starts the page's live feed) and other
+people act through the Python API; assertions wait with generous timeouts.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+
+import pytest
+
+import purposecase
+from purposecase import valueprop
+from purposecase.errors import StoreUnavailable
+from purposecase.model import Item, PartnerDraft
+from purposecase.pieces import PIECE_KEYS
+from purposecase.ui.common import PageContext
+from purposecase.ui.puzzelen import SamenPuzzelenChapter
+from purposecase.ui.roadmap import ImpactRoadmapChapter
+
+
+@pytest.fixture(autouse=True)
+def _live(monkeypatch):
+    monkeypatch.setattr("purposecase.ui.shell.FOLLOW_CHANGES", True)
+
+
+def text_of(markup: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+def eventually(check, timeout: float = 15.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError("not within the time")
+        time.sleep(0.1)
+
+
+def draft(text: str) -> PartnerDraft:
+    pieces = {k: [] for k in PIECE_KEYS}
+    pieces.update(intenties=[Item(text="Leren")], inbreng=[Item(text=text)])
+    return PartnerDraft(pieces=pieces)
+
+
+@pytest.fixture()
+def ws():
+    trekker, ttoken = purposecase.create_workspace("Zorgpact")
+    ans, atoken = trekker.add_partner("Ans de Vries", "ROC Twente")
+    bas, btoken = trekker.add_partner("Bas", "Ziekenhuis MST")
+    return trekker, ttoken, atoken, btoken
+
+
+def test_who_is_here_appears_and_disappears(ws):
+    trekker, ttoken, atoken, _ = ws
+    page = ImpactRoadmapChapter(context=PageContext(sleutel=ttoken))
+    try:
+        assert "Alleen jij" in text_of(page.presence.value)
+        partner_page = SamenPuzzelenChapter(context=PageContext(sleutel=atoken))
+        shown = eventually(lambda: "ROC Twente" in text_of(page.presence.value) and text_of(page.presence.value))
+        assert "Ans de Vries" in shown and "partner" in shown and "Samen puzzelen" in shown
+        assert "<bdi>ROC Twente</bdi>" in page.presence.value  # user text isolated
+        partner_page.close()
+        eventually(lambda: "Alleen jij" in text_of(page.presence.value))
+    finally:
+        page.close()
+
+
+def test_changes_elsewhere_show_as_badges_on_the_other_chapters(ws):
+    trekker, ttoken, atoken, _ = ws
+    first = SamenPuzzelenChapter(context=PageContext(sleutel=atoken))  # a first visit: nothing counts as new
+    first.close()
+    page = SamenPuzzelenChapter(context=PageContext(sleutel=atoken))
+    try:
+        assert 'class="pc-nav-badge"' not in page.nav.value
+        studenten = valueprop.add_proposition(valueprop.new_proposition("Studenten"))
+        valueprop.update_propositions(trekker, studenten, base=0)
+        badge = eventually(lambda: re.search(r'pc-nav-badge" title="([^"]+)"', page.nav.value))
+        assert badge.group(1) == "1 nieuw sinds je hier was"
+        assert "Waardepropositie" in text_of(page.nav.value.split('class="pc-nav-badge"')[0][-400:])
+    finally:
+        page.close()
+    # opening chapter 06 is looking at it: the badge is gone there, and stays gone on the next page
+    from purposecase.ui.waardepropositie import WaardepropositieChapter
+
+    WaardepropositieChapter(context=PageContext(sleutel=atoken)).close()
+    again = SamenPuzzelenChapter(context=PageContext(sleutel=atoken))
+    try:
+        assert 'class="pc-nav-badge"' not in again.nav.value
+    finally:
+        again.close()
+
+
+def test_a_revoked_link_stops_the_open_page(ws):
+    trekker, ttoken, atoken, _ = ws
+    page = SamenPuzzelenChapter(context=PageContext(sleutel=atoken))
+    try:
+        partner_id = page.session.access.partner_id
+        trekker.remove_partner(partner_id)
+        eventually(lambda: page.stopped)
+        assert "ingetrokken" in text_of(page.status.value)
+        assert page.body not in page.children and page.feed is None
+    finally:
+        page.close()
+
+
+def test_an_outage_is_shown_and_the_page_catches_up(ws, monkeypatch):
+    trekker, ttoken, atoken, _ = ws
+    page = SamenPuzzelenChapter(context=PageContext(sleutel=ttoken))
+    try:
+        store = page.session.store
+        real = store.changes_since
+        down = {"on": False}
+
+        def flaky(*args, **kwargs):
+            if down["on"]:
+                raise StoreUnavailable("weg")
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(store, "changes_since", flaky)
+        down["on"] = True
+        eventually(lambda: "verbinding met de opslag" in text_of(page.live_banner.value))
+        ans = purposecase.open_workspace(atoken)
+        ans.save_my_draft(draft("Docenten tijdens de storing"), base=0)
+        ans.set_my_draft_shared(True)
+        down["on"] = False
+        eventually(lambda: page.live_banner.value == "")
+        eventually(lambda: "Docenten tijdens de storing" in repr(page.board.drafts))
+    finally:
+        page.close()
