@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import new_page  # noqa: E402
 from playwright.sync_api import expect
@@ -86,6 +88,7 @@ def test_one_target_group_end_to_end(browser, voila_server, artifacts):
     context, page, dialogs = new_page(browser)
     page.goto(voila_server.url("05_samen_puzzelen.ipynb", f"sleutel={ttoken}"))
     page.locator(".pc-piece-buttons button", has_text="Doelgroepen").click()
-    page.locator(".pc-shared-row", has_text="Herkomst: Waardepropositie").wait_for()
+    # the origin is user-visible text isolated for bidi (U+2068 … U+2069): match across the isolate
+    page.locator(".pc-shared-row", has_text=re.compile(r"Herkomst:\W*Waardepropositie")).wait_for()
     assert not dialogs
     close(page, context)
