@@ -25,12 +25,14 @@ reload, and never overwrite what the user is typing.
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
 import secrets
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -162,6 +164,8 @@ class LiveFeed:
             self.online = False
         self._thread = threading.Thread(target=self._run, name=f"live-{self.chapter}", daemon=True)
         self._thread.start()
+        # a page that closes shuts its kernel down: leave at once instead of after PRESENT_SECONDS
+        atexit.register(_close_at_exit, weakref.ref(self))
         return self
 
     def set_focus(self, focus: str = "", *, follow: bool | None = None) -> None:
@@ -360,6 +364,15 @@ class LiveFeed:
 
 
 __all__ = ["FeedEvent", "LiveFeed", "Subscriber"]
+
+
+def _close_at_exit(ref: weakref.ref[LiveFeed]) -> None:
+    feed = ref()
+    if feed is not None:
+        try:
+            feed.close()
+        except Exception as exc:  # noqa: BLE001 - the process is ending anyway
+            log.debug("closing the live feed at exit: %s", exc)
 
 
 # ------------------------------------------------------------ notices
