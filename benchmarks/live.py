@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
                 for page in pages:
                     page.evaluate(OBSERVER, marker)
                 pieces = {k: [] for k in PIECE_KEYS}
-                pieces.update(intenties=[Item(text="Meedoen")], inbreng=[Item(text=marker)])
+                pieces.update(impact=[Item(text=marker)], intenties=[Item(text="Meedoen")], inbreng=[Item(text="Tijd")])
                 base = writer.save_my_draft(PartnerDraft(pieces=pieces), base=base).number
                 committed = time.time() * 1000
                 if n == 0:
