@@ -183,3 +183,31 @@ def test_a_reaction_word_outside_the_kinds_vocabulary_is_refused():
     a.document("roadmap").react("s1", "akkoord")
     expected = {a.access.partner_id: {"s1": {"soort": "akkoord", "opmerking": ""}}}
     assert trekker.document("roadmap").reactions() == expected
+
+
+@pytest.mark.parametrize("fmt", ["md", "pdf", "pptx", "xlsx", "json", "yaml"])
+def test_cli_export_of_an_unreadable_document_prints_no_traceback_and_names_what_it_left_out(
+    tmp_path, capsys, monkeypatch, fmt
+):
+    """A database written before validation (or by hand) may hold a broken roadmap: the export goes on and says so."""
+    store = open_store()
+    trekker, token = create_workspace("Kapot", store=store)
+    doc = store.document(trekker.workspace_id, "roadmap")
+    store.save(doc.id, {"steps": [{"id": "x", "wat": 5, "inzet": "veel"}]}, base=0, author="trekker")
+    monkeypatch.setenv("PURPOSECASE_SLEUTEL", token)
+    out = tmp_path / f"kapot.{fmt}"
+    assert main(["export", "--format", fmt, "-o", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    if fmt == "md":
+        text = out.read_text(encoding="utf-8")
+        assert "Impact Roadmap: niet te lezen" in text and "| stap 1 · wat |" in text
+    if fmt == "xlsx":
+        import openpyxl
+
+        rows = [[c.value for c in r] for r in openpyxl.load_workbook(out)["Impact Roadmap"].iter_rows()]
+        assert ["Impact Roadmap: niet te lezen", "stap 1 · inzet", "Input should be a valid list"] in rows
+    if fmt == "pdf":
+        from pypdf import PdfReader
+
+        assert "niet te lezen" in " ".join(p.extract_text() for p in PdfReader(out).pages)

@@ -165,6 +165,38 @@ class UnreadablePropositions:
         return [Section(t("export.vp_onleesbaar_titel"), (t("export.kol_doelgroep"),), rows, t("export.vp_onleesbaar"))]
 
 
+@dataclass(frozen=True)
+class UnreadableRoadmap:
+    """A stored Impact Roadmap that could not be read, named in the export with why (implements ``Sectionable``).
+
+    Attributes:
+        problems: ``(where, what)`` per problem, e.g. ``("stap 1 · wat", "Input should be a valid string")``.
+    """
+
+    problems: tuple[tuple[str, str], ...] = ()
+
+    def export_sections(self, lang: str) -> list[Section]:
+        """Return one short section: the roadmap was left out, and each problem found."""
+        t = Translator(lang)
+        rows = self.problems or ((t("export.rm_alles"), ""),)
+        return [
+            Section(
+                t("export.rm_onleesbaar_titel"), (t("export.kol_waar"), t("export.kol_probleem")), rows,
+                t("export.rm_onleesbaar"),
+            )
+        ]
+
+    @classmethod
+    def from_error(cls, exc: BaseException, lang: str = "nl") -> UnreadableRoadmap:
+        """Return the part for an unreadable roadmap (one row per problem of a ``RoadmapInputError``)."""
+        t = Translator(lang)
+        found = []
+        for p in getattr(exc, "problems", ()):
+            where = " · ".join(x for x in (t("export.rm_stap", n=p.step) if p.step else "", p.field) if x)
+            found.append((where or "—", str(p.detail)[:200]))
+        return cls(tuple(found))
+
+
 def _name_of(entry: Any) -> str:
     name = entry.get("doelgroep") if isinstance(entry, dict) else None
     return " ".join(name.split())[:80] if isinstance(name, str) else ""
@@ -239,7 +271,7 @@ def value_proposition_parts(
     try:
         propositions, unreadable = read_value_propositions(session)
     except CaseFileError:
-        log.exception("export: the value propositions could not be read; left out with a note")
+        log.info("export: the value propositions could not be read; left out with a note")
         return (UnreadablePropositions(),)
     parts: list[ValuePropositionPart | UnreadablePropositions] = [
         ValuePropositionPart(vp) for vp in propositions if has_content(vp)
@@ -421,20 +453,23 @@ def later_steps(session: WorkspaceSession, lang: str = "nl") -> LaterSteps:
     named in the export, see :func:`value_proposition_parts`).
     """
     propositions: tuple[ValuePropositionPart | UnreadablePropositions, ...] = ()
-    part: RoadmapPart | None = None
+    part: RoadmapPart | UnreadableRoadmap | None = None
     figures: tuple[ExportFigure, ...] = ()
+    # a problem is logged (info: a command-line export prints no traceback) and named in the file itself
     try:
         propositions = value_proposition_parts(session)
-    except Exception:  # noqa: BLE001 - leave the part out, keep the export
-        log.exception("export: the value propositions could not be read; left out")
+    except Exception as exc:  # noqa: BLE001 - leave the part out, keep the export
+        log.info("export: the value propositions could not be read; left out with a note: %s", exc)
+        propositions = (UnreadablePropositions(),)
     try:
         part = roadmap_part(session)
-    except Exception:  # noqa: BLE001 - leave the part out, keep the export
-        log.exception("export: the roadmap could not be read; left out")
+    except Exception as exc:  # noqa: BLE001 - leave the part out, keep the export
+        log.info("export: the roadmap could not be read; left out with a note: %s", exc)
+        part = UnreadableRoadmap.from_error(exc, lang)
     try:
         figures = workspace_figures(session, lang, value_propositions=propositions)
-    except Exception:  # noqa: BLE001 - leave the figures out, keep the export
-        log.exception("export: the figures could not be made; left out")
+    except Exception as exc:  # noqa: BLE001 - leave the figures out, keep the export
+        log.info("export: the figures could not be made; left out: %s", exc)
     return LaterSteps(propositions, part, figures)
 
 
