@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Self
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
@@ -244,8 +244,11 @@ class DocumentContent(Record):
         """Return the JSON content stored in the document."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
+    SOURCE: ClassVar[str] = "<document>"
+    """How an error names content without a ``source`` (e.g. ``"<value propositions>"``)."""
+
     @classmethod
-    def from_content(cls, content: dict[str, Any] | None, *, source: str = "<document>") -> Self:
+    def from_content(cls, content: dict[str, Any] | None, *, source: str | None = None) -> Self:
         """Validate stored content (``None`` gives the empty record).
 
         Raises:
@@ -256,7 +259,7 @@ class DocumentContent(Record):
         try:
             return cls.model_validate(content)
         except ValidationError as exc:
-            raise CaseFileError.from_validation(source, exc) from None
+            raise CaseFileError.from_validation(source or cls.SOURCE, exc) from None
 
 
 class PartnerDraft(DocumentContent):

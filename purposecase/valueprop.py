@@ -41,11 +41,11 @@ import hashlib
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from .model import MAX_ITEM_LENGTH, CaseFileError, Record, SharedCase, SharedItem
+from .model import MAX_ITEM_LENGTH, DocumentContent, Record, SharedCase, SharedItem
 
 if TYPE_CHECKING:  # pragma: no cover
     from .store import RevisionInfo
@@ -288,7 +288,7 @@ class ValueProposition(Record):
         return not (self.taken or self.pijnen or self.voordelen)
 
 
-class ValuePropositions(Record):
+class ValuePropositions(DocumentContent):
     """The content of the workspace's ``value_propositions`` document.
 
     Attributes:
@@ -297,6 +297,7 @@ class ValuePropositions(Record):
             at most :data:`MAX_PROPOSITIONS`; ids and shared doelgroep ids unique.
     """
 
+    SOURCE: ClassVar[str] = "<value propositions>"
     schema_: Literal[1] = Field(1, alias="schema")
     propositions: list[ValueProposition] = Field(default_factory=list, max_length=MAX_PROPOSITIONS)
 
@@ -315,24 +316,6 @@ class ValuePropositions(Record):
     def get(self, proposition_id: str) -> ValueProposition | None:
         """Return the proposition with ``proposition_id``, or ``None``."""
         return next((p for p in self.propositions if p.id == proposition_id), None)
-
-    def to_content(self) -> dict[str, Any]:
-        """Return the JSON content stored in the document."""
-        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
-
-    @classmethod
-    def from_content(cls, content: dict[str, Any] | None, *, source: str = "<value propositions>") -> ValuePropositions:
-        """Validate stored content (``None`` or ``{}`` gives an empty document).
-
-        Raises:
-            CaseFileError: if the content does not fit the schema, naming each field.
-        """
-        if not content:
-            return cls()
-        try:
-            return cls.model_validate(content)
-        except ValidationError as exc:
-            raise CaseFileError.from_validation(source, exc) from None
 
 
 # ------------------------------------------------------------- dropped links

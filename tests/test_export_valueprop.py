@@ -322,8 +322,12 @@ def test_a_failing_value_proposition_read_leaves_the_rest(workspace, monkeypatch
 
     monkeypatch.setattr("purposecase.export.parts.value_proposition_parts", boom)
     later = later_steps(trekker)
-    assert later.value_propositions == () and later.roadmap is None
-    assert workspace_bundle(trekker, "shared").value_propositions is None
+    from purposecase.export.parts import UnreadablePropositions
+
+    # the rest of the export goes on, and the file says the value propositions were left out
+    assert later.value_propositions == (UnreadablePropositions(),) and later.roadmap is None
+    sections = workspace_bundle(trekker, "shared").value_proposition_sections()
+    assert [s.title for s in sections] == ["Niet te lezen"]
 
 
 # --------------------------------------------------------------------- figure
