@@ -76,6 +76,7 @@ def voila_argv(
     port: int = DEFAULT_PORT,
     ip: str = "127.0.0.1",
     preheat: bool = False,
+    workshop: int = 0,
     open_browser: bool = False,
     base_url: str = "/",
     notebooks: str | None = None,
@@ -85,7 +86,10 @@ def voila_argv(
     Args:
         port: TCP port.
         ip: address to bind; keep 127.0.0.1 unless a proxy with TLS is in front.
-        preheat: keep a pool of preheated kernels.
+        preheat: keep a pool of preheated kernels (:data:`PREHEAT_POOL_SIZE` per notebook).
+        workshop: preheat for a workshop of this many people (0: no workshop). The pools per chapter come
+            from ``PURPOSECASE_WORKSHOP`` (``voila_config/workshop.py``), which the caller sets to the
+            same number; here only preheating is switched on.
         open_browser: let Voilà open a browser.
         base_url: URL prefix (behind a proxy or JupyterHub).
         notebooks: folder to serve (default :func:`purposecase.paths.notebooks_dir`).
@@ -114,7 +118,11 @@ def voila_argv(
     ]
     if not open_browser:
         argv.append("--no-browser")
-    if preheat:
+    if workshop:
+        from .voila_config.workshop import OTHER_POOL_SIZE
+
+        argv += ["--preheat_kernel=True", f"--pool_size={OTHER_POOL_SIZE}"]
+    elif preheat:
         argv += [
             "--preheat_kernel=True",
             f"--pool_size={PREHEAT_POOL_SIZE}",
@@ -123,8 +131,8 @@ def voila_argv(
 
 
 def serve(args: argparse.Namespace) -> int:
-    """Run Voilà in the foreground until interrupted; return its exit code."""
-    from .voila_config import guard
+    """Run Voilà in the foreground until interrupted or stopped (SIGTERM saves every page); return its exit code."""
+    from .voila_config import guard, workshop
 
     home = data_home()
     os.environ["PURPOSECASE_HOME"] = str(home)
@@ -133,16 +141,27 @@ def serve(args: argparse.Namespace) -> int:
         os.environ[guard.MAX_KERNELS_ENV] = str(args.max_kernels)
     if args.starts_per_minute is not None:
         os.environ[guard.STARTS_ENV] = str(args.starts_per_minute)
+    if args.workshop is not None:
+        os.environ[workshop.WORKSHOP_ENV] = str(args.workshop)
+    if args.workshop_chapters is not None:
+        os.environ[workshop.CHAPTERS_ENV] = args.workshop_chapters
     try:
+        plan = workshop.workshop_from_env()
+        if plan is not None:
+            _workshop_limits(plan.people)
         guard.limits()
     except ValueError as exc:
         _say(str(exc))
         return EXIT_BAD_INPUT
     os.environ.update(voila_env())
-    argv = voila_argv(port=args.port, ip=args.ip, preheat=args.preheat, open_browser=args.open)
+    argv = voila_argv(port=args.port, ip=args.ip, preheat=args.preheat, open_browser=args.open,
+                      workshop=plan.people if plan else 0)
     url = f"http://{args.ip}:{args.port}/voila/render/{START_CHAPTER}"
     print(f"Purpose Case werkboek: open {url}", flush=True)
     print(f"Gegevens worden bewaard in {home}", flush=True)
+    if plan is not None:
+        print(plan.describe(len(list(notebooks_dir().glob("*.ipynb")))), flush=True)
+        print(f"Hoeveel er klaarstaan: http://{args.ip}:{args.port}/voila/api/werkboek", flush=True)
     from voila.app import main as voila_main
 
     sys.argv = ["voila", *argv]
@@ -150,6 +169,16 @@ def serve(args: argparse.Namespace) -> int:
         return voila_main() or 0
     except KeyboardInterrupt:  # pragma: no cover - interactive stop
         return 0
+
+
+def _workshop_limits(people: int) -> None:
+    """Raise the guard's limits in the environment to what a workshop of ``people`` needs (unless set)."""
+    from .voila_config import guard, workshop
+
+    current = guard.limits()
+    cap, starts = workshop.admission_for(people, current.max_kernels, current.starts_per_minute)
+    os.environ.setdefault(guard.MAX_KERNELS_ENV, str(cap))
+    os.environ.setdefault(guard.STARTS_ENV, str(starts))
 
 
 EXIT_BAD_INPUT = 2
@@ -377,6 +406,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=int(os.environ.get("PURPOSECASE_PORT", DEFAULT_PORT)))
     p.add_argument("--ip", default=os.environ.get("PURPOSECASE_IP", "127.0.0.1"))
     p.add_argument("--preheat", action="store_true", help="keep preheated kernels ready (faster first page)")
+    p.add_argument("--workshop", type=int, metavar="N",
+                   help="keep preheated kernels for N people opening the same chapters at once "
+                   "(or PURPOSECASE_WORKSHOP); raises --max-kernels to 2N and --starts-per-minute to N")
+    p.add_argument("--workshop-chapters", metavar="LIST",
+                   help="chapters the group opens, e.g. 03,04 (default 03_voorbeelden, 04_zelf_invullen; "
+                   "or PURPOSECASE_WORKSHOP_CHAPTERS)")
     p.add_argument("--open", action="store_true", help="open a browser")
     p.add_argument("--max-kernels", type=int, metavar="N",
                    help="page kernels at most; past it a page says it is busy "

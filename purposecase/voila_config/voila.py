@@ -19,6 +19,9 @@ Python rather than command-line flags, because the request logger is a function:
 - ``headers``: ``Referrer-Policy: same-origin`` on every page, so a ``?sleutel=`` address never
   reaches another site as a ``Referer`` (the nginx config sends the same).
 - ``guard.install``: kernel admission and the other guards of ``purposecase/voila_config/guard.py``.
+- ``workshop.install``: workshop mode (pools sized for a group), the pool's background refill, the status
+  and readiness addresses ``voila/api/werkboek[/ready]`` and a logged, graceful stop on SIGTERM
+  (``purposecase/voila_config/workshop.py``).
 """
 
 import os
@@ -52,3 +55,8 @@ install()
 from purposecase.voila_config import guard  # noqa: E402
 
 guard.install(c)
+
+# Workshop mode and the preheated pool, status and readiness, graceful stop (issue 19).
+from purposecase.voila_config import workshop  # noqa: E402
+
+workshop.install(c)
