@@ -148,3 +148,59 @@ def test_pools_fill_serve_pages_past_the_cap_and_refill_in_the_background(tmp_pa
     finally:
         server.stop()
     assert kernels and not [k for k in kernels if k.is_running()]  # SIGTERM ended the pool's kernels too
+
+
+def test_the_trainer_sees_how_many_pages_are_warm():
+    from purposecase.messages import Translator
+    from purposecase.ui import warm
+
+    assert warm.STATUS_PATH == "voila/api/werkboek"  # the address workshop.install serves
+    assert warm.status_url({}) is None
+    assert warm.status_url({"VOILA_APP_PORT": "8866", "VOILA_SERVER_URL": "/w/"}) == (
+        "http://127.0.0.1:8866/w/voila/api/werkboek"
+    )
+    status = {
+        "workshop": 30,
+        "chapters": ["03_voorbeelden.ipynb"],
+        "pools": {"03_voorbeelden.ipynb": {"ready": 28, "warming": 2, "target": 30},
+                  "00_welkom.ipynb": {"ready": 1, "warming": 0, "target": 1}},
+    }
+    nl, en = Translator("nl"), Translator("en")
+    assert warm.warm_text(status, nl) == "Klaar voor een groep van 30: 28 van 30 voorverwarmde pagina's op deze server."
+    assert warm.warm_text(status, en) == "Ready for a group of 30: 28 of 30 preheated pages on this server."
+    assert warm.warm_text({"workshop": 0, "pools": {"a": {"ready": 1, "target": 2}}}, nl) == (
+        "Klaar op deze server: 1 van 2 voorverwarmde pagina's."
+    )
+    assert warm.warm_text({"workshop": 0, "pools": {}}, nl) == ""
+    assert warm.warm_line(nl, {}).value == ""  # outside Voilà: no line, no thread
+
+
+def test_the_trainer_line_reads_a_live_server(tmp_path):
+    import http.server
+    import threading
+
+    from purposecase.messages import Translator
+    from purposecase.ui import warm
+
+    body = json.dumps({"workshop": 2, "chapters": ["03_voorbeelden.ipynb"],
+                       "pools": {"03_voorbeelden.ipynb": {"ready": 2, "warming": 0, "target": 2}}}).encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        line = warm.warm_line(Translator("nl"), {"VOILA_APP_PORT": str(server.server_port)})
+        deadline = time.monotonic() + 10
+        while not line.value and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "Klaar voor een groep van 2: 2 van 2" in line.value
+    finally:
+        server.shutdown()
