@@ -131,6 +131,7 @@ async def burst(browser, server, name: str, n: int, query: str, idle_kernels: in
     """Open ``name`` in ``n`` fresh contexts at once; return the burst's measurements."""
     visible, interactive = PAGES[name][:2]
     slots = [await _open(browser, server.url(name, query), (visible, interactive)) for _ in range(n)]
+    died_before = server.log_path.read_text(errors="replace").count("died, removing from map")
     cpu0, browser0 = tree_cpu_seconds(server.proc.pid), browser_cpu_seconds(server.proc.pid)
     t0 = time.perf_counter()
     await asyncio.gather(*(_load(s) for s in slots))
@@ -138,19 +139,22 @@ async def burst(browser, server, name: str, n: int, query: str, idle_kernels: in
     cpu_loaded = tree_cpu_seconds(server.proc.pid) - cpu0
     browser_cpu = browser_cpu_seconds(server.proc.pid) - browser0
     memory = [m for m in (kernel_memory(server, s.get("kernel_id")) for s in slots) if m]
-    # the pool refills (workshop, preheat) while the pages stay open
-    await asyncio.to_thread(wait_until_settled, server, idle_kernels + n, 600)
+    died = server.log_path.read_text(errors="replace").count("died, removing from map") - died_before
+    # the pool refills (workshop, preheat) while the pages that have a kernel stay open
+    await asyncio.to_thread(wait_until_settled, server, idle_kernels + len(memory), 300)
     cpu_settled = tree_cpu_seconds(server.proc.pid) - cpu0
     for s in slots:
         await s["page"].close(run_before_unload=True)
         await s["context"].close()
-    await asyncio.to_thread(wait_until_settled, server, idle_kernels, 600)
+    await asyncio.to_thread(wait_until_settled, server, idle_kernels, 300)
     vis = [s["visible_s"] for s in slots if "visible_s" in s]
     inter = [s["interactive_s"] for s in slots if "interactive_s" in s]
     return {
         "page": name,
         "n": n,
         "errors": [s["error"] for s in slots if "error" in s],
+        "kernels_died": died,
+        "pages_with_kernel": len(memory),
         "visible_s": vis,
         "interactive_s": inter,
         "visible_p50": percentile(vis, 50),
@@ -203,6 +207,7 @@ async def run_mode(mode: str, sizes: list[int], chapter: str, tmp: Path) -> dict
                     print(f"{mode:9} {name:26} N={n:3} visible p50 {row['visible_p50'] or 0:6.2f} "
                           f"p95 {row['visible_p95'] or 0:6.2f} s  server CPU/open "
                           f"{row['server_cpu_s_per_open']:.2f} s  errors {len(row['errors'])}  "
+                          f"died {row['kernels_died']}  "
                           f"load {row['load_avg_1m']:.1f}", flush=True)
             await browser.close()
     finally:
@@ -238,7 +243,8 @@ def format_table(results: list[dict]) -> str:
     """Return a Markdown table of every burst."""
     lines = [
         "| mode | page | N | visible p50 / p95 s | p95 / single bare (same mode) | p95 / single bare (cold) "
-        "| server CPU s per open (+ refill) | browser CPU s per open | kernel RSS / PSS MB | errors | load 1 min |",
+        "| server CPU s per open (+ refill) | browser CPU s per open | kernel RSS / PSS MB | errors / kernels died "
+        "| load 1 min |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
 
@@ -252,7 +258,8 @@ def format_table(results: list[dict]) -> str:
                 f"{f(r['visible_p95'])} | {f(r['p95_over_single_bare'])} | {f(r['p95_over_single_cold_bare'])} | "
                 f"{f(r['server_cpu_s_per_open'])} ({f(r['server_cpu_s_per_open_incl_refill'])}) | "
                 f"{f(r['browser_cpu_s_per_open'])} | {f(r['kernel_rss_mb'], '{:.0f}')} / "
-                f"{f(r['kernel_pss_mb'], '{:.0f}')} | {len(r['errors'])} | {r['load_avg_1m']:.1f} |"
+                f"{f(r['kernel_pss_mb'], '{:.0f}')} | {len(r['errors'])} / {r['kernels_died']} | "
+                f"{r['load_avg_1m']:.1f} |"
             )
     return "\n".join(lines)
 
