@@ -171,7 +171,7 @@ async def burst(browser, server, name: str, n: int, query: str, idle_kernels: in
     }
 
 
-async def run_mode(mode: str, sizes: list[int], chapter: str, tmp: Path) -> dict:
+async def run_mode(mode: str, sizes: list[int], chapter: str, tmp: Path, unconnected: int = 0) -> dict:
     """Serve bare + ``chapter`` in ``mode`` and run every burst size; return the mode's results."""
     from conftest import CHROMIUM, CHROMIUM_ARGS, VoilaServer
     from playwright.async_api import async_playwright
@@ -189,6 +189,8 @@ async def run_mode(mode: str, sizes: list[int], chapter: str, tmp: Path) -> dict
     # every browser is on 127.0.0.1: the per-address start limit would turn a classroom away
     env = {guard.STARTS_ENV: "1000", guard.MAX_KERNELS_ENV: str(4 * max(sizes) + 10),
            workshop.CHAPTERS_ENV: f"{BARE},{chapter}"}
+    if unconnected:
+        env[guard.UNCONNECTED_ENV] = str(unconnected)
     t_start = time.monotonic()
     server = VoilaServer(home, notebooks=served, preheat=mode == "preheat", workshop=people, env=env)
     rows = []
@@ -270,6 +272,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 30])
     ap.add_argument("--modes", nargs="+", choices=MODES, default=["cold", "workshop"])
     ap.add_argument("--chapter", default="03_voorbeelden", help="notebook (prefix) the group opens")
+    ap.add_argument("--unconnected", type=int, default=0, metavar="S",
+                    help="seconds a page may take to connect before its kernel is shut down "
+                    "(default: the server's, 25 s; 90 s in workshop mode)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     args = ap.parse_args(argv)
     matches = [name for name in PAGES if name.startswith(args.chapter) and name != BARE]
@@ -282,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.strftime("%Y-%m-%d %H:%M:%S")
     load_before = os.getloadavg()
     try:
-        results = [asyncio.run(run_mode(mode, sizes, matches[0], tmp)) for mode in args.modes]
+        results = [asyncio.run(run_mode(mode, sizes, matches[0], tmp, args.unconnected)) for mode in args.modes]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     add_ratios(results)
@@ -291,7 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     path = args.out / f"burst-{time.strftime('%Y%m%d-%H%M%S')}.json"
     machine = {"cores": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
                "load_avg_before": load_before, "load_avg_after": os.getloadavg(), "started": started}
-    path.write_text(json.dumps({"machine": machine, "chapter": matches[0], "sizes": sizes, "results": results},
+    path.write_text(json.dumps({"machine": machine, "chapter": matches[0], "sizes": sizes,
+                                "unconnected_s": args.unconnected, "results": results},
                                indent=2))
     print(f"\nwritten: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     return 0

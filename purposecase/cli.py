@@ -147,8 +147,7 @@ def serve(args: argparse.Namespace) -> int:
         os.environ[workshop.CHAPTERS_ENV] = args.workshop_chapters
     try:
         plan = workshop.workshop_from_env()
-        if plan is not None:
-            _workshop_limits(plan.people)
+        workshop.apply_limits(plan)
         guard.limits()
     except ValueError as exc:
         _say(str(exc))
@@ -169,16 +168,6 @@ def serve(args: argparse.Namespace) -> int:
         return voila_main() or 0
     except KeyboardInterrupt:  # pragma: no cover - interactive stop
         return 0
-
-
-def _workshop_limits(people: int) -> None:
-    """Raise the guard's limits in the environment to what a workshop of ``people`` needs (unless set)."""
-    from .voila_config import guard, workshop
-
-    current = guard.limits()
-    cap, starts = workshop.admission_for(people, current.max_kernels, current.starts_per_minute)
-    os.environ.setdefault(guard.MAX_KERNELS_ENV, str(cap))
-    os.environ.setdefault(guard.STARTS_ENV, str(starts))
 
 
 EXIT_BAD_INPUT = 2
@@ -408,7 +397,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--preheat", action="store_true", help="keep preheated kernels ready (faster first page)")
     p.add_argument("--workshop", type=int, metavar="N",
                    help="keep preheated kernels for N people opening the same chapters at once "
-                   "(or PURPOSECASE_WORKSHOP); raises --max-kernels to 2N and --starts-per-minute to N")
+                   "(or PURPOSECASE_WORKSHOP); raises --max-kernels to 2N, --starts-per-minute to N and gives "
+                   "pages 90 s to connect")
     p.add_argument("--workshop-chapters", metavar="LIST",
                    help="chapters the group opens, e.g. 03,04 (default 03_voorbeelden, 04_zelf_invullen; "
                    "or PURPOSECASE_WORKSHOP_CHAPTERS)")

@@ -62,8 +62,10 @@ def test_a_workshop_raises_the_guards_limits_but_never_lowers_them():
 
 
 def test_serve_passes_the_workshop_on(monkeypatch, capsys):
-    for name in (workshop.WORKSHOP_ENV, workshop.CHAPTERS_ENV, guard.MAX_KERNELS_ENV, guard.STARTS_ENV):
-        monkeypatch.delenv(name, raising=False)
+    for name in (workshop.WORKSHOP_ENV, workshop.CHAPTERS_ENV, guard.MAX_KERNELS_ENV, guard.STARTS_ENV,
+                 guard.UNCONNECTED_ENV, "JUPYTER_PATH"):
+        monkeypatch.setenv(name, "")  # recorded, so what serve sets is undone after the test
+        monkeypatch.delenv(name)
     seen = {}
 
     def fake_main():
@@ -71,18 +73,22 @@ def test_serve_passes_the_workshop_on(monkeypatch, capsys):
         import sys
 
         seen["argv"] = list(sys.argv)
-        seen["env"] = {k: os.environ.get(k) for k in (workshop.WORKSHOP_ENV, guard.MAX_KERNELS_ENV, guard.STARTS_ENV)}
+        names = (workshop.WORKSHOP_ENV, guard.MAX_KERNELS_ENV, guard.STARTS_ENV, guard.UNCONNECTED_ENV)
+        seen["env"] = {k: os.environ.get(k) for k in names}
         return 0
 
     monkeypatch.setattr("voila.app.main", fake_main)
     assert cli.main(["serve", "--workshop", "30", "--port", "18999"]) == 0
     assert "--preheat_kernel=True" in seen["argv"] and f"--pool_size={workshop.OTHER_POOL_SIZE}" in seen["argv"]
-    assert seen["env"] == {workshop.WORKSHOP_ENV: "30", guard.MAX_KERNELS_ENV: "60", guard.STARTS_ENV: "30"}
+    assert seen["env"] == {workshop.WORKSHOP_ENV: "30", guard.MAX_KERNELS_ENV: "60", guard.STARTS_ENV: "30",
+                           guard.UNCONNECTED_ENV: "90"}
     out = capsys.readouterr().out
     assert "Workshopstand voor 30" in out and "/voila/api/werkboek" in out
 
 
 def test_serve_refuses_an_unknown_chapter(monkeypatch, capsys):
+    for name in (workshop.WORKSHOP_ENV, workshop.CHAPTERS_ENV):
+        monkeypatch.setenv(name, "")
     monkeypatch.setattr("voila.app.main", lambda: pytest.fail("voila started"))
     assert cli.main(["serve", "--workshop", "3", "--workshop-chapters", "42"]) == cli.EXIT_BAD_INPUT
     assert "matches 0 notebooks" in capsys.readouterr().err

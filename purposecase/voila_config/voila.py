@@ -52,11 +52,10 @@ install()
 
 # Kernel admission (cap + rate per address, 503 page), pages that never connect culled early,
 # clean 404s for crafted paths, a read-only contents listing (issue 20).
-from purposecase.voila_config import guard  # noqa: E402
+from purposecase.voila_config import guard, workshop  # noqa: E402
 
+workshop.apply_limits(workshop.workshop_from_env())  # a workshop raises the guard's limits (unless set)
 guard.install(c)
 
 # Workshop mode and the preheated pool, status and readiness, graceful stop (issue 19).
-from purposecase.voila_config import workshop  # noqa: E402
-
 workshop.install(c)

@@ -151,6 +151,28 @@ def workshop_from_env(notebooks: Path | None = None) -> Workshop | None:
     return Workshop(people, resolve_chapters(spec, notebooks))
 
 
+UNCONNECTED_SECONDS = 90.0
+"""In workshop mode a page's websocket may take this long to connect before its kernel is shut down (the
+guard's default is 25 s). When 30 pages open at once on 2 cores the browsers fetch their scripts from a
+busy server: in ``benchmarks/burst.py`` 29 of 30 cold pages lost their kernel to the 25 s rule."""
+
+
+def apply_limits(plan: Workshop | None) -> None:
+    """Set the guard's limits in the environment for ``plan`` where they are not set (see :func:`admission_for`).
+
+    Also gives pages :data:`UNCONNECTED_SECONDS` to connect. Nothing changes without a workshop.
+    """
+    if plan is None:
+        return
+    from purposecase.voila_config import guard
+
+    current = guard.limits()
+    cap, starts = admission_for(plan.people, current.max_kernels, current.starts_per_minute)
+    os.environ.setdefault(guard.MAX_KERNELS_ENV, str(cap))
+    os.environ.setdefault(guard.STARTS_ENV, str(starts))
+    os.environ.setdefault(guard.UNCONNECTED_ENV, str(int(max(current.unconnected_seconds, UNCONNECTED_SECONDS))))
+
+
 def admission_for(people: int, max_kernels: int, starts_per_minute: int) -> tuple[int, int]:
     """Return the guard's ``(max_kernels, starts_per_minute)`` for a workshop of ``people``.
 
