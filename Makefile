@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test install lint chromium fonts axe chp bench clean
+.PHONY: serve test install lint chromium fonts haproxy axe chp bench burst clean
 
 serve: $(STAMP)
 	$(VENV)/bin/purposecase serve
@@ -35,6 +35,14 @@ fonts:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-symbola >/dev/null \
 			|| echo "fonts-symbola could not be installed: the poster names emoji instead"; \
 	else echo "fonts-symbola is missing and we are not root: the poster names emoji instead of drawing them"; fi
+
+# HAProxy (Debian) for tests/test_scale_haproxy.py: three serve processes behind deploy/haproxy/werkboek.cfg.
+haproxy:
+	@if command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ]; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		echo "Installing Debian's haproxy for the load-balancer test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; \
+	else echo "haproxy is missing and we are not root: the load-balancer test will be skipped"; fi
 
 # axe-core (npm) for the accessibility scans of the browser tests, in a project-local, git-ignored folder.
 AXE := .cache/node_modules/axe-core/axe.min.js
@@ -65,11 +73,15 @@ $(CHP):
 lint: $(STAMP)
 	$(PY) -m ruff check purposecase tests benchmarks
 
-test: $(STAMP) chromium fonts axe chp lint
+test: $(STAMP) chromium fonts haproxy axe chp lint
 	$(PY) -m pytest
 
 bench: $(STAMP) chromium
 	$(PY) benchmarks/pages.py --runs 5
+
+# N people open one chapter at once (1, 10, 30), cold and in workshop mode: about 15 minutes on 2 cores
+burst: $(STAMP) chromium
+	$(PY) benchmarks/burst.py --sizes 1 10 30 --modes cold workshop
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info .cache

@@ -76,6 +76,7 @@ def voila_argv(
     port: int = DEFAULT_PORT,
     ip: str = "127.0.0.1",
     preheat: bool = False,
+    workshop: int = 0,
     open_browser: bool = False,
     base_url: str = "/",
     notebooks: str | None = None,
@@ -85,7 +86,10 @@ def voila_argv(
     Args:
         port: TCP port.
         ip: address to bind; keep 127.0.0.1 unless a proxy with TLS is in front.
-        preheat: keep a pool of preheated kernels.
+        preheat: keep a pool of preheated kernels (:data:`PREHEAT_POOL_SIZE` per notebook).
+        workshop: preheat for a workshop of this many people (0: no workshop). The pools per chapter come
+            from ``PURPOSECASE_WORKSHOP`` (``voila_config/workshop.py``), which the caller sets to the
+            same number; here only preheating is switched on.
         open_browser: let Voilà open a browser.
         base_url: URL prefix (behind a proxy or JupyterHub).
         notebooks: folder to serve (default :func:`purposecase.paths.notebooks_dir`).
@@ -114,7 +118,11 @@ def voila_argv(
     ]
     if not open_browser:
         argv.append("--no-browser")
-    if preheat:
+    if workshop:
+        from .voila_config.workshop import OTHER_POOL_SIZE
+
+        argv += ["--preheat_kernel=True", f"--pool_size={OTHER_POOL_SIZE}"]
+    elif preheat:
         argv += [
             "--preheat_kernel=True",
             f"--pool_size={PREHEAT_POOL_SIZE}",
@@ -123,8 +131,8 @@ def voila_argv(
 
 
 def serve(args: argparse.Namespace) -> int:
-    """Run Voilà in the foreground until interrupted; return its exit code."""
-    from .voila_config import guard
+    """Run Voilà in the foreground until interrupted or stopped (SIGTERM saves every page); return its exit code."""
+    from .voila_config import guard, workshop
 
     home = data_home()
     os.environ["PURPOSECASE_HOME"] = str(home)
@@ -133,16 +141,26 @@ def serve(args: argparse.Namespace) -> int:
         os.environ[guard.MAX_KERNELS_ENV] = str(args.max_kernels)
     if args.starts_per_minute is not None:
         os.environ[guard.STARTS_ENV] = str(args.starts_per_minute)
+    if args.workshop is not None:
+        os.environ[workshop.WORKSHOP_ENV] = str(args.workshop)
+    if args.workshop_chapters is not None:
+        os.environ[workshop.CHAPTERS_ENV] = args.workshop_chapters
     try:
+        plan = workshop.workshop_from_env()
+        workshop.apply_limits(plan)
         guard.limits()
     except ValueError as exc:
         _say(str(exc))
         return EXIT_BAD_INPUT
     os.environ.update(voila_env())
-    argv = voila_argv(port=args.port, ip=args.ip, preheat=args.preheat, open_browser=args.open)
+    argv = voila_argv(port=args.port, ip=args.ip, preheat=args.preheat, open_browser=args.open,
+                      workshop=plan.people if plan else 0)
     url = f"http://{args.ip}:{args.port}/voila/render/{START_CHAPTER}"
     print(f"Purpose Case werkboek: open {url}", flush=True)
     print(f"Gegevens worden bewaard in {home}", flush=True)
+    if plan is not None:
+        print(plan.describe(len(list(notebooks_dir().glob("*.ipynb")))), flush=True)
+        print(f"Hoeveel er klaarstaan: http://{args.ip}:{args.port}/voila/api/werkboek", flush=True)
     from voila.app import main as voila_main
 
     sys.argv = ["voila", *argv]
@@ -424,6 +442,8 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
                    help=t("cli.port", port=DEFAULT_PORT))
     p.add_argument("--ip", default=os.environ.get("PURPOSECASE_IP", "127.0.0.1"), help=t("cli.ip"))
     p.add_argument("--preheat", action="store_true", help=t("cli.preheat"))
+    p.add_argument("--workshop", type=int, metavar="N", help=t("cli.workshop"))
+    p.add_argument("--workshop-chapters", metavar="LIST", help=t("cli.workshop_chapters"))
     p.add_argument("--open", action="store_true", help=t("cli.open"))
     p.add_argument("--max-kernels", type=int, metavar="N", help=t("cli.max_kernels"))
     p.add_argument("--starts-per-minute", type=int, metavar="N", help=t("cli.starts_per_minute"))

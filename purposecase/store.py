@@ -713,7 +713,9 @@ def _engine_for(url: str) -> Engine:
 
 
 # ------------------------------------------------------- transactions
-_TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57P01", "57P02", "57P03"})
+_TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "53300", "55P03", "57P01", "57P02", "57P03"})
+# 53300 too_many_connections: the server or the role is at its connection limit (many pages on many
+# serve processes); a connection often frees within the retry window, else the page says so and retries.
 _SQLITE_TRANSIENT = ("database is locked", "database is busy", "database table is locked")
 
 

@@ -48,18 +48,31 @@ def free_port() -> int:
 class VoilaServer:
     """A Voilà server started with the same settings as ``purposecase serve``."""
 
-    def __init__(self, home: Path, notebooks: Path | None = None, preheat: bool = False):
+    def __init__(
+        self,
+        home: Path,
+        notebooks: Path | None = None,
+        preheat: bool = False,
+        *,
+        workshop: int = 0,
+        env: dict[str, str] | None = None,
+        port: int | None = None,
+    ):
+        """Start the server; ``workshop`` sets ``PURPOSECASE_WORKSHOP``, ``env`` adds variables."""
         from purposecase.cli import voila_argv, voila_env
 
-        self.port = free_port()
+        self.port = port or free_port()
         self.preheat = preheat
         self.home = home
-        env = dict(os.environ, PURPOSECASE_HOME=str(home), **voila_env())
+        env = dict(os.environ, PURPOSECASE_HOME=str(home), **voila_env(), **(env or {}))
+        if workshop:
+            env["PURPOSECASE_WORKSHOP"] = str(workshop)
         if notebooks is not None:
             env["PURPOSECASE_NOTEBOOKS"] = str(notebooks)
         env.pop("QUERY_STRING", None)
-        argv = voila_argv(port=self.port, preheat=preheat, notebooks=str(notebooks) if notebooks else None)
-        self.log_path = home / "voila.log"
+        argv = voila_argv(port=self.port, preheat=preheat, workshop=workshop,
+                          notebooks=str(notebooks) if notebooks else None)
+        self.log_path = home / f"voila-{self.port}.log"
         home.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen(

@@ -24,6 +24,7 @@ from ..pieces import PIECES, get_piece
 from ..trainer import Presentation, Quiz, QuizError, Slide
 from .canvas import canvas_html, item_html
 from .common import StatusLine, esc, safe_callback
+from .warm import warm_line
 
 _FULLSCREEN_JS = (
     "var p=this.closest('.pc-presenter');if(!p)return;"
@@ -125,7 +126,7 @@ class PresenterPanel(ipw.VBox):
             layout=ipw.Layout(flex_flow="row wrap", align_items="center", grid_gap="10px"),
         )
         controls.add_class("pc-presenter-controls")
-        self.children = [controls, hint, self.stage]
+        self.children = [controls, hint, warm_line(t), self.stage]  # warm pages: workshop mode (issue 19)
         self._render()
 
     def go(self, index: int) -> None:

@@ -21,8 +21,11 @@ benchmarks all run behind it. What it adds (issue 20):
 - **Contents listing read-only**: the tree page's ``/voila/api/contents`` answers only GET (Voilà) and
   now says ``"writable": false`` for every entry.
 
-Client address: the connection's peer; when the peer is a loopback address (nginx on the same machine)
-and sends ``X-Real-IP``, that header (``deploy/nginx/werkboek.conf`` sets it to the real client).
+Client address: the connection's peer; when the peer is a trusted proxy and sends ``X-Real-IP``, that
+header (``deploy/nginx/werkboek.conf`` and ``deploy/haproxy/werkboek.cfg`` set it to the real client).
+Trusted are loopback addresses (a proxy on the same machine), plus the networks in
+``PURPOSECASE_TRUSTED_PROXIES`` (comma-separated, e.g. a Kubernetes pod network where the ingress
+controller runs; ``deploy/kubernetes/deployment.yaml``).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ log = logging.getLogger("Voila")
 MAX_KERNELS_ENV = "PURPOSECASE_MAX_KERNELS"
 STARTS_ENV = "PURPOSECASE_KERNEL_STARTS_PER_MINUTE"
 UNCONNECTED_ENV = "PURPOSECASE_UNCONNECTED_CULL_SECONDS"
+TRUSTED_PROXIES_ENV = "PURPOSECASE_TRUSTED_PROXIES"
 
 DEFAULT_MAX_KERNELS = 40
 """Page kernels per server. Sized from deploy/README.md §4 and DESIGN.md §9: a kernel holds 65–95 MB, so
@@ -96,6 +100,7 @@ def limits() -> Limits:
     Raises:
         ValueError: if a variable is not a number or below its minimum.
     """
+    trusted_proxies()  # fail at start, not on every request
     return Limits(
         max_kernels=int(_env_number(MAX_KERNELS_ENV, DEFAULT_MAX_KERNELS, 1)),
         starts_per_minute=int(_env_number(STARTS_ENV, DEFAULT_STARTS_PER_MINUTE, 1)),
@@ -173,15 +178,30 @@ class Admission:
                 del self._buckets[address]
 
 
+def trusted_proxies() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Return the networks of ``PURPOSECASE_TRUSTED_PROXIES`` (besides loopback, which is always trusted).
+
+    Raises:
+        ValueError: if an entry is not an address or network (``10.0.0.0/8``, ``fd00::/8``).
+    """
+    raw = os.environ.get(TRUSTED_PROXIES_ENV, "")
+    try:
+        return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in raw.split(",") if p.strip())
+    except ValueError:
+        raise ValueError(f"{TRUSTED_PROXIES_ENV} must list addresses or networks, got {raw!r}") from None
+
+
 def client_address(peer: str, headers: Any) -> str:
     """Return the address a request is counted against.
 
     Args:
         peer: the connection's remote address (``request.remote_ip``).
-        headers: the request's headers (``X-Real-IP`` is trusted only from a loopback peer: the proxy).
+        headers: the request's headers (``X-Real-IP`` is trusted only from a proxy: a loopback peer or one in
+            ``PURPOSECASE_TRUSTED_PROXIES``).
     """
     try:
-        loopback = ipaddress.ip_address(peer).is_loopback
+        address = ipaddress.ip_address(peer)
+        loopback = address.is_loopback or any(address in net for net in trusted_proxies())
     except ValueError:
         loopback = False
     if loopback:

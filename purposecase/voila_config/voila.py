@@ -19,6 +19,9 @@ Python rather than command-line flags, because the request logger is a function:
 - ``headers``: ``Referrer-Policy: same-origin`` on every page, so a ``?sleutel=`` address never
   reaches another site as a ``Referer`` (the nginx config sends the same).
 - ``guard.install``: kernel admission and the other guards of ``purposecase/voila_config/guard.py``.
+- ``workshop.install``: workshop mode (pools sized for a group), the pool's background refill, the status
+  and readiness addresses ``voila/api/werkboek[/ready]`` and a logged, graceful stop on SIGTERM
+  (``purposecase/voila_config/workshop.py``).
 """
 
 import os
@@ -49,6 +52,10 @@ install()
 
 # Kernel admission (cap + rate per address, 503 page), pages that never connect culled early,
 # clean 404s for crafted paths, a read-only contents listing (issue 20).
-from purposecase.voila_config import guard  # noqa: E402
+from purposecase.voila_config import guard, workshop  # noqa: E402
 
+workshop.apply_limits(workshop.workshop_from_env())  # a workshop raises the guard's limits (unless set)
 guard.install(c)
+
+# Workshop mode and the preheated pool, status and readiness, graceful stop (issue 19).
+workshop.install(c)

@@ -72,11 +72,20 @@
     if (!id) { return; }
     var url = (config.baseUrl || "/") + "api/kernels/" + encodeURIComponent(id);
     var timer = null;
+    var soon = null;
     function check() {
       fetch(url, { cache: "no-store", credentials: "same-origin" }).then(function (answer) {
-        if (answer.status === 404) { window.clearInterval(timer); window.pcKernelGone(); }
+        if (answer.status === 404) {
+          window.clearInterval(timer); window.clearInterval(soon); window.pcKernelGone();
+        }
       }).catch(function () { /* the server is unreachable: the connection status tells */ });
     }
+    /* While the websocket reconnects (the server restarted in a rolling update, or its process is gone
+     * behind a load balancer) look every RECONNECT_POLL_MS: as soon as a server answers 404 for this
+     * kernel, the page says so, instead of after the minutes the reconnect attempts take. */
+    var RECONNECT_POLL_MS = 2000;
+    function checkSoon() { if (soon === null) { soon = window.setInterval(check, RECONNECT_POLL_MS); } check(); }
+    function calm() { if (soon !== null) { window.clearInterval(soon); soon = null; } }
     timer = window.setInterval(check, POLL_MS);
     var tries = 0;
     (function hook() {
@@ -90,7 +99,9 @@
         if (status === "dead" || status === "restarting" || status === "autorestarting") { window.pcKernelGone(); }
       });
       kernel.connectionStatusChanged.connect(function (_k, status) {
-        if (status === "disconnected") { window.pcKernelGone(); } else if (status === "connecting") { check(); }
+        if (status === "disconnected") { window.pcKernelGone(); }
+        else if (status === "connecting") { checkSoon(); }
+        else if (status === "connected") { calm(); }
       });
     })();
   }
