@@ -182,19 +182,19 @@ def test_give_and_take_defaults_and_middelen():
     assert items["Subsidie"].recipients == ("ROC", "Bouw BV") and items["Een leslokaal"].givers == ("Bouw BV",)
 
 
-def test_sankey_figure_has_partners_initiative_and_returns():
-    from purposecase.figures import give_and_take_sankey
+def test_give_and_take_figure_has_givers_initiative_and_recipients():
+    from purposecase.figures import give_and_take_figure, give_and_take_items
 
-    rows = give_and_take(
-        [ANS, BAS],
-        puzzle.set_beneficiaries("opbrengsten", "o", ["b"])(
-            puzzle.adopt("opbrengsten", "Omzet", [], [], item_id="o")(
-                puzzle.adopt("inbreng", "Geld", ["a"], ["Ans"])(SharedCase())
-            )
-        ),
+    shared = puzzle.set_beneficiaries("opbrengsten", "o", ["b"])(
+        puzzle.adopt("opbrengsten", "Omzet", [], [], item_id="o")(
+            puzzle.adopt("inbreng", "Geld", ["a"], ["Ans"])(SharedCase())
+        )
     )
-    fig = give_and_take_sankey(rows, title="T", initiative="Pact", gives="geeft", gets="krijgt")
+    items = give_and_take_items(shared, {"a": "ROC", "b": "Bouw BV"})
+    fig = give_and_take_figure(items, title="T", initiative="Pact", piece_names={}, unassigned="-",
+                               gives="Geeft", gets="Krijgt")
     node = fig.data[0].node
     labels = [x.replace("\u2068", "").replace("\u2069", "") for x in node.label]
-    assert labels == ["ROC geeft", "Pact", "Bouw BV krijgt"]
+    assert labels == ["Pact", "ROC: 1 inbreng", "Bouw BV: 1 opbrengsten"]
     assert list(fig.data[0].link.value) == [1, 1]
+    assert list(fig.data[0].link.target)[0] == 0 and list(fig.data[0].link.source)[1] == 0  # in and out
