@@ -198,3 +198,32 @@ def test_give_and_take_figure_has_givers_initiative_and_recipients():
     assert labels == ["Pact", "ROC: 1 inbreng", "Bouw BV: 1 opbrengsten"]
     assert list(fig.data[0].link.value) == [1, 1]
     assert list(fig.data[0].link.target)[0] == 0 and list(fig.data[0].link.source)[1] == 0  # in and out
+
+
+def test_a_merge_keeps_every_text_and_marks_every_source_adopted():
+    from purposecase.puzzle import build_board, merged_text
+
+    assert merged_text(["Stageplekken", "Minder uitval", "stageplekken!"]) == "Stageplekken / Minder uitval"
+    drafts = [(ANS, draft(waarde=["Stageplekken in de regio"])), (BAS, draft(waarde=["Minder uitval van studenten"]))]
+    shared = SharedCase()
+    for n, group in enumerate(build_board(drafts, shared)["waarde"]):
+        shared = puzzle.adopt_group(group, item_id=f"i{n}")(shared)
+    merged = puzzle.merge("waarde", ["i0", "i1"])(shared)
+    assert merged.items("waarde")[0].text == "Stageplekken in de regio / Minder uitval van studenten"
+    assert all(g.adopted for g in build_board(drafts, merged)["waarde"])  # no source can be adopted twice
+    other = puzzle.adopt("waarde", "Stageplekken in de regio / iets", [], [], item_id="x")(SharedCase())
+    assert not build_board(drafts, other)["waarde"][0].adopted  # containment counts only from the same partner
+
+
+def test_give_and_take_defaults_to_the_organisation_it_came_from():
+    shared = puzzle.adopt("waarde", "Stageplekken", ["a"], ["ROC"], item_id="w")(SharedCase())
+    item = shared.items("waarde")[0]
+    assert puzzle.recipients(item) == ("a",)  # default: where it came from
+    shared = puzzle.set_beneficiaries("waarde", "w", ["b", "doelgroep:d1"])(shared)
+    assert puzzle.recipients(shared.items("waarde")[0]) == ("b", "doelgroep:d1")
+    rows = {r.partner_id: r for r in give_and_take([ANS, BAS], shared)}
+    assert rows["a"].krijgt == [] and rows["b"].krijgt == [("waarde", "Stageplekken")]
+    # a merge keeps a default recipient next to an explicit one
+    shared = puzzle.adopt("waarde", "Minder uitval", ["c"], ["Gemeente"], item_id="v")(shared)
+    merged = puzzle.merge("waarde", ["w", "v"])(shared)
+    assert merged.items("waarde")[0].voor == ["b", "doelgroep:d1", "c"]

@@ -525,9 +525,8 @@ class PuzzleBoard(ipw.VBox):
         self.badges = badges
         self._relabelling = True
         try:
-            with self.piece_buttons.hold_trait_notifications():
-                self.piece_buttons.options = self._piece_options()
-                self.piece_buttons.value = self.piece
+            self.piece_buttons.options = self._piece_options()  # resets the value: put it back
+            self.piece_buttons.value = self.piece
         finally:
             self._relabelling = False
         self._render_piece_buttons()
