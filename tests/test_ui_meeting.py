@@ -233,10 +233,10 @@ def test_dot_voting_hidden_until_revealed_and_every_refusal_says_why(ws):
     roc, mst, viewer = (ws.page(who).board for who in ("ROC Twente", "Ziekenhuis MST", "viewer"))
     for b in (roc, mst, viewer):
         b.piece_buttons.value = "waarde"
-    assert "Je hebt nog 2 stemmen" in text_of(roc.meeting_panel.round_line.value)
+    assert "Nog over: 2" in text_of(roc.meeting_panel.round_line.value)
     roc.rows[0].votes.plus.click()
     roc.rows[0].votes.plus.click()
-    assert "Je hebt nog 0 stemmen" in text_of(roc.meeting_panel.round_line.value)
+    assert "Nog over: 0" in text_of(roc.meeting_panel.round_line.value)
     assert roc.rows[0].votes.plus.disabled
     roc.rows[1].votes.plus.click()  # a crafted click on the disabled +: refused by the rules
     assert "al je stemmen gebruikt (maximaal 2" in text_of(roc.status.value)
@@ -245,16 +245,16 @@ def test_dot_voting_hidden_until_revealed_and_every_refusal_says_why(ws):
     mst.rows[1].votes.plus.click()
     for b in (trekker, roc, mst, viewer):
         b.on_change(event("votes"))
-    assert "2 stemmen" not in text_of(roc.rows[1].votes.count.value)  # hidden: only your own
-    assert "stemmen" not in text_of(viewer.rows[0].votes.count.value)
-    assert "1 stemmen" in text_of(trekker.rows[0].votes.count.value)  # the trekker sees them
+    assert "stem" not in text_of(roc.rows[1].votes.count.value)  # hidden: only your own
+    assert "stem" not in text_of(viewer.rows[0].votes.count.value)
+    assert "1 stem" in text_of(trekker.rows[0].votes.count.value)  # the trekker sees them
     assert viewer.rows[0].votes.plus is None
 
     panel.reveal_button.click()
     for b in (roc, viewer):
         b.on_change(event("meeting"))
-    assert "1 stemmen" in text_of(viewer.rows[1].votes.count.value)
-    assert "1 stemmen" in text_of(viewer.presenter.value)
+    assert "1 stem" in text_of(viewer.rows[1].votes.count.value)
+    assert "1 stem" in text_of(viewer.presenter.value)
 
     viewer._guard(viewer.vote)(item_a, 1)  # a viewer's vote (a crafted click): refused, nothing changes
     assert "niet" in text_of(viewer.status.value).lower()
@@ -270,12 +270,14 @@ def test_dot_voting_hidden_until_revealed_and_every_refusal_says_why(ws):
 
 def test_the_timer_counts_down_on_every_page_and_stops(ws):
     trekker = ws.page("trekker").board
+    assert ws.page("ROC Twente").board.meeting_panel.layout.display == "none"  # no empty bar before a timer
     panel = trekker.meeting_panel
     panel.minutes_input.value = 5
     panel.start_button.click()
     assert re.search(r"0[45]:[0-5]\d", text_of(panel.countdown.value))
     roc = ws.page("ROC Twente").board
     assert re.search(r"0[45]:[0-5]\d", text_of(roc.meeting_panel.countdown.value))
+    assert roc.meeting_panel.layout.display == "flex"
     assert roc.meeting_panel.countdown._thread is not None  # ticks every second
     panel.stop_button.click()
     roc.on_change(event("meeting"))
@@ -371,4 +373,4 @@ def test_meeting_changes_arrive_while_the_trekker_types(ws):
     rows = trekker.rows
     trekker.on_change(event("votes"))
     assert trekker.rows is rows and trekker.rows[0].text.value == "Bijna klaar met typen"
-    assert "1 stemmen" in text_of(trekker.rows[0].votes.count.value)
+    assert "1 stem" in text_of(trekker.rows[0].votes.count.value)

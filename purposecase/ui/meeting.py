@@ -75,6 +75,11 @@ def press_enter(text: ipw.Text) -> None:
     text._handle_custom_msg({"event": "submit"}, [])
 
 
+def votes_text(n: int, t: Translator) -> str:
+    """Return "1 stem" or "{n} stemmen" (translated)."""
+    return t("stem.totaal_een") if n == 1 else t("stem.totaal", n=n)
+
+
 @dataclass
 class MeetingState:
     """What a page knows of the meeting: the round and timer, the votes it may read, the proposals.
@@ -230,10 +235,11 @@ class VoteControl(ipw.HBox):
         self.minus = self.plus = None
         children: list[ipw.Widget] = []
         if role == "partner":
-            self.minus = ipw.Button(icon="minus", tooltip=t("stem.min"), layout=ipw.Layout(width="36px"))
-            self.plus = ipw.Button(icon="plus", tooltip=t("stem.plus"), layout=ipw.Layout(width="36px"))
-            self.minus.add_class("pc-vote-minus")
-            self.plus.add_class("pc-vote-plus")
+            self.minus = ipw.Button(icon="minus", tooltip=t("stem.min"), layout=ipw.Layout(width="34px"))
+            self.plus = ipw.Button(icon="plus", tooltip=t("stem.plus"), layout=ipw.Layout(width="34px"))
+            for button, cls in ((self.minus, "pc-vote-minus"), (self.plus, "pc-vote-plus")):
+                button.add_class(cls)
+                button.add_class("pc-icon-button")
             self.minus.on_click(guard(lambda _b: on_vote(item_id, -1)))
             self.plus.on_click(guard(lambda _b: on_vote(item_id, +1)))
             children = [self.minus, self.count, self.plus]
@@ -257,7 +263,7 @@ class VoteControl(ipw.HBox):
             self.plus.disabled = not ronde.open or state.left() == 0
         if state.visible(self.role):
             total = state.totals().get(self.item_id, 0)
-            parts.append(f'<span class="pc-vote-total" data-votes="{total}">{esc(t("stem.totaal", n=total))}</span>')
+            parts.append(f'<span class="pc-vote-total" data-votes="{total}">{esc(votes_text(total, t))}</span>')
         self.count.value = " ".join(parts)
 
 
@@ -294,7 +300,7 @@ class MeetingPanel(ipw.VBox):
         if self.trekker:
             style = {"description_width": "initial"}
             self.votes_input = ipw.BoundedIntText(value=3, min=1, max=mt.MAX_VOTES, description=t("stem.aantal"),
-                                                  style=style, layout=ipw.Layout(width="170px"))
+                                                  style=style, layout=ipw.Layout(width="230px"))
             self.hidden_checkbox = ipw.Checkbox(value=True, description=t("stem.verborgen"), indent=False,
                                                 layout=ipw.Layout(width="auto"))
             self.open_button = ipw.Button(description=t("stem.open"), icon="check-square-o")
@@ -302,7 +308,7 @@ class MeetingPanel(ipw.VBox):
             self.close_button = ipw.Button(description=t("stem.sluit"), icon="stop")
             self.minutes_input = ipw.BoundedIntText(value=5, min=1, max=int(mt.MAX_TIMER_MINUTES),
                                                     description=t("timer.minuten"), style=style,
-                                                    layout=ipw.Layout(width="150px"))
+                                                    layout=ipw.Layout(width="170px"))
             self.start_button = ipw.Button(description=t("timer.start"), icon="hourglass-start")
             self.stop_button = ipw.Button(description=t("timer.stop"), icon="hourglass-end")
             for widget, cls in (
@@ -370,6 +376,8 @@ class MeetingPanel(ipw.VBox):
                 f'<span class="pc-hint">{esc(seen)}</span></p>'
             )
         self.round_line.value = line
+        if not self.trekker:  # nothing to show: no empty bar on the page
+            self.layout.display = "flex" if (ronde is not None or state.meeting.timer is not None) else "none"
         if self.trekker:
             self.reveal_button.disabled = ronde is None or ronde.results_visible
             self.close_button.disabled = ronde is None or not ronde.open
@@ -409,9 +417,10 @@ class ProposalPanel(ipw.VBox):
         children: list[ipw.Widget] = []
         if role == "partner":
             self.text = ipw.Text(placeholder=t("voorstel.placeholder"), continuous_update=True,
-                                 layout=ipw.Layout(width="100%"))
+                                 layout=ipw.Layout(flex="1 1 auto", width="auto"))
             self.text.add_class("pc-propose-text")
-            self.button = ipw.Button(description=t("voorstel.knop"), icon="lightbulb-o", button_style="primary")
+            self.button = ipw.Button(description=t("voorstel.knop"), icon="lightbulb-o", button_style="primary",
+                                     layout=ipw.Layout(flex="0 0 auto", width="auto"))
             self.button.add_class("pc-propose")
             self.button.on_click(guard(lambda _b: self.propose()))
             submit_on_enter(self.text, guard(self.propose))

@@ -17,6 +17,8 @@ contact person in small print.
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -45,6 +47,7 @@ from .meeting import (
     VoteControl,
     refused,
     submit_on_enter,
+    votes_text,
 )
 from .shell import ChapterShell
 
@@ -59,6 +62,21 @@ _PRESENT_JS = (
     "var p=this.closest('.pc-puzzle');if(!p)return;"
     "if(document.fullscreenElement){document.exitFullscreen();}else if(p.requestFullscreen){p.requestFullscreen();}"
 )
+
+
+def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a board method under the board's lock.
+
+    The live feed's thread, the autosave's timer and the page's own callbacks never redraw at the
+    same time (a redraw of the piece shown before would otherwise win).
+    """
+
+    @functools.wraps(method)
+    def wrapper(self: PuzzleBoard, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
 
 
 def who_html(organisation: str, contact: str = "") -> str:
@@ -115,7 +133,7 @@ def presenter_html(shared: Any, key: str, totals: dict[str, int] | None, t: Tran
         votes = ""
         if totals is not None:
             n = totals.get(item.id, 0)
-            votes = f' <span class="pc-present-votes">{esc(t("stem.totaal", n=n))}</span>'
+            votes = f' <span class="pc-present-votes">{esc(votes_text(n, t))}</span>'
         rows.append(f"<li>{esc(item.label())}{votes}</li>")
     body = f'<ul class="pc-present-items">{"".join(rows)}</ul>' if rows else (
         f'<p class="pc-empty">{esc(t("canvas.leeg"))}</p>'
@@ -254,6 +272,7 @@ class PuzzleBoard(ipw.VBox):
         self.session, self.t, self.status = session, t, status
         self.trekker = session.role == "trekker"
         self._guard = safe_callback(status, t)
+        self._lock = threading.RLock()
         self.piece = "impact"
         self._typing = False
         self._relabelling = False
@@ -325,6 +344,7 @@ class PuzzleBoard(ipw.VBox):
         self._typing = False
         return self.model.apply(operation)
 
+    @_locked
     def _on_saved(self, loaded: LoadedShared) -> None:
         self.loaded = loaded
         if self._typing:  # saved after typing stopped: leave the rows (and the cursor) alone
@@ -531,6 +551,7 @@ class PuzzleBoard(ipw.VBox):
             self._relabelling = False
         self._render_piece_buttons()
 
+    @_locked
     def _render(self) -> None:
         t, key = self.t, self.piece
         piece = get_piece(key)
@@ -613,6 +634,7 @@ class PuzzleBoard(ipw.VBox):
         totals = state.totals() if state is not None and state.visible(self.session.role) else None
         self.presenter.value = presenter_html(self.loaded.shared, self.piece, totals, self.t)
 
+    @_locked
     def reload_meeting(self) -> None:
         """Reload the meeting (round, timer, votes, proposals) from the store and redraw it."""
         self.meeting = MeetingState.load(self.session)
@@ -717,6 +739,7 @@ class PuzzleBoard(ipw.VBox):
         self.checklist.value = f'<ul class="pc-checks">{"".join(rows)}</ul>'
 
     # ------------------------------------------------------------- handlers
+    @_locked
     def _on_piece(self, change) -> None:
         if self._relabelling:
             return
@@ -744,6 +767,7 @@ class PuzzleBoard(ipw.VBox):
         proposal = self.proposals.text is not None and bool(self.proposals.text.value.strip())
         return proposal or self.model.dirty or any(row.typing for row in self.rows)
 
+    @_locked
     def follow(self, present: Sequence[Any]) -> None:
         """Follow the trekker's piece when a trekker's step-3 page asks for it ("volg mij"; not the trekker's own).
 
@@ -923,11 +947,13 @@ class PuzzleBoard(ipw.VBox):
         with self.figure_out:
             display(fig)
 
+    @_locked
     def refresh(self) -> None:
         """Reload drafts, shared case, reactions and the meeting from the store and redraw."""
         self._load()
         self._render()
 
+    @_locked
     def on_change(self, event) -> None:
         """Reload what another page changed (a live-feed burst); what is being typed is never overwritten.
 
