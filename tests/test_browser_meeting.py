@@ -33,7 +33,7 @@ def open_board(browser, server, token):
     context, page, dialogs = new_page(browser)
     page.goto(server.url("05_samen_puzzelen.ipynb", f"sleutel={token}"))
     page.locator(".pc-board").wait_for()
-    page.locator(".pc-meeting").wait_for()
+    page.locator(".pc-piece-help").wait_for()
     return context, page, dialogs
 
 
