@@ -374,3 +374,13 @@ def test_meeting_changes_arrive_while_the_trekker_types(ws):
     trekker.on_change(event("votes"))
     assert trekker.rows is rows and trekker.rows[0].text.value == "Bijna klaar met typen"
     assert "1 stem" in text_of(trekker.rows[0].votes.count.value)
+
+
+def test_give_and_take_without_items_says_what_is_missing_instead_of_an_empty_figure(ws):
+    board = ws.page("trekker").board
+    board.figure_button.click()
+    assert board.figure is None  # (the message goes into the output area, which needs a kernel to hold it)
+    board.piece_buttons.value = "inbreng"
+    board.groups[0][1].click()
+    board.figure_button.click()
+    assert board.figure is not None

@@ -933,8 +933,15 @@ class PuzzleBoard(ipw.VBox):
         from ..figures import give_and_take_figure, give_and_take_items
 
         t = self.t
+        items = give_and_take_items(self.loaded.shared, self.orgs_all)
+        self.figure_out.clear_output()
+        if not items:  # an empty Sankey draws nothing at all: say what is missing instead
+            self.figure = None
+            with self.figure_out:
+                display(ipw.HTML(message_html(t("geven.geen_figuur"), "info")))
+            return
         fig = give_and_take_figure(
-            give_and_take_items(self.loaded.shared, self.orgs_all),
+            items,
             title=t("geven.figuur_titel"),
             initiative=self.session.workspace().name,
             piece_names={k: get_piece(k).name(t.lang).lower() for k in (*puzzle.GIVE_PIECES, *puzzle.GET_PIECES)},
@@ -943,7 +950,6 @@ class PuzzleBoard(ipw.VBox):
             gets=t("geven.krijgt_kort"),
         )
         self.figure = fig
-        self.figure_out.clear_output()
         with self.figure_out:
             display(fig)
 
