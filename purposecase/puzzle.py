@@ -207,13 +207,22 @@ def group_similar(entries: Sequence[BoardEntry], threshold: float = SIMILARITY_T
 
 
 def is_adopted(text: str, partner_ids: Iterable[str], shared_items: Sequence[SharedItem], threshold: float) -> bool:
-    """Return whether the shared case holds ``text`` from one of ``partner_ids`` (or the same wording)."""
+    """Return whether the shared case holds ``text`` from one of ``partner_ids`` (or the same wording).
+
+    An item that came from one of the partners holds the text when it is similar enough, or when it
+    contains the whole text among other words (a merge joins the texts of every merged item, so each
+    source stays marked as adopted and cannot be adopted twice).
+    """
     ids = set(partner_ids)
     norm = normalise(text)
     for item in shared_items:
-        if normalise(item.text) == norm:
+        held = normalise(item.text)
+        if held == norm:
             return True
-        if ids & set(item.origin) and similarity(item.text, text) >= threshold:
+        if ids & set(item.origin) and (
+            (norm and f" {norm} " in f" {held} ")  # merged: the item holds this text among others
+            or similarity(item.text, text) >= threshold
+        ):
             return True
     return False
 
@@ -308,11 +317,26 @@ def edit(key: str, item_id: str, text: str, kind: str | None = ...) -> Operation
     return op
 
 
+MERGE_SEPARATOR = " / "
+"""What :func:`merged_text` puts between the texts of merged items."""
+
+
+def merged_text(texts: Sequence[str]) -> str:
+    """Return the texts of items to merge joined by :data:`MERGE_SEPARATOR` (repeats left out), in order."""
+    seen: dict[str, str] = {}
+    for text in texts:
+        seen.setdefault(normalise(text), text)
+    return MERGE_SEPARATOR.join(seen.values())
+
+
 def merge(key: str, item_ids: Sequence[str], text: str | None = None) -> Operation:
     """Return an operation that merges adopted items into the first one.
 
-    The merged item keeps the first item's place and id, takes ``text`` (default:
-    the longest text) and the union of the origins; the others are removed.
+    The merged item keeps the first item's place and id, takes ``text`` (default: the
+    texts of all merged items joined, :func:`merged_text`, so nobody's wording is lost;
+    the trekker edits it afterwards) and the union of the origins; the others are removed.
+    Who gets it (``voor``): when any merged item names its recipients, the union of every
+    merged item's :func:`recipients` (a default recipient is kept); else the default.
     """
 
     def op(shared: SharedCase) -> SharedCase:
@@ -320,14 +344,15 @@ def merge(key: str, item_ids: Sequence[str], text: str | None = None) -> Operati
         if len(chosen) < 2:
             return shared
         first = chosen[0]
+        voor = list(dict.fromkeys(p for i in chosen for p in recipients(i))) if any(i.voor for i in chosen) else []
         merged = SharedItem(
             id=first.id,
-            text=text or max((i.text for i in chosen), key=len),
+            text=text or merged_text([i.text for i in chosen]),
             kind=first.kind,
             partner=first.partner,
             origin=list(dict.fromkeys(p for i in chosen for p in i.origin)),
             origin_names=list(dict.fromkeys(p for i in chosen for p in i.origin_names)),
-            voor=list(dict.fromkeys(p for i in chosen for p in i.voor)),
+            voor=voor,
         )
         rest = {i.id for i in chosen[1:]}
         items = [merged if i.id == first.id else i for i in shared.items(key) if i.id not in rest]

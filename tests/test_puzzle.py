@@ -182,19 +182,48 @@ def test_give_and_take_defaults_and_middelen():
     assert items["Subsidie"].recipients == ("ROC", "Bouw BV") and items["Een leslokaal"].givers == ("Bouw BV",)
 
 
-def test_sankey_figure_has_partners_initiative_and_returns():
-    from purposecase.figures import give_and_take_sankey
+def test_give_and_take_figure_has_givers_initiative_and_recipients():
+    from purposecase.figures import give_and_take_figure, give_and_take_items
 
-    rows = give_and_take(
-        [ANS, BAS],
-        puzzle.set_beneficiaries("opbrengsten", "o", ["b"])(
-            puzzle.adopt("opbrengsten", "Omzet", [], [], item_id="o")(
-                puzzle.adopt("inbreng", "Geld", ["a"], ["Ans"])(SharedCase())
-            )
-        ),
+    shared = puzzle.set_beneficiaries("opbrengsten", "o", ["b"])(
+        puzzle.adopt("opbrengsten", "Omzet", [], [], item_id="o")(
+            puzzle.adopt("inbreng", "Geld", ["a"], ["Ans"])(SharedCase())
+        )
     )
-    fig = give_and_take_sankey(rows, title="T", initiative="Pact", gives="geeft", gets="krijgt")
+    items = give_and_take_items(shared, {"a": "ROC", "b": "Bouw BV"})
+    fig = give_and_take_figure(items, title="T", initiative="Pact", piece_names={}, unassigned="-",
+                               gives="Geeft", gets="Krijgt")
     node = fig.data[0].node
     labels = [x.replace("\u2068", "").replace("\u2069", "") for x in node.label]
-    assert labels == ["ROC geeft", "Pact", "Bouw BV krijgt"]
+    assert labels == ["Pact", "ROC: 1 inbreng", "Bouw BV: 1 opbrengsten"]
     assert list(fig.data[0].link.value) == [1, 1]
+    assert list(fig.data[0].link.target)[0] == 0 and list(fig.data[0].link.source)[1] == 0  # in and out
+
+
+def test_a_merge_keeps_every_text_and_marks_every_source_adopted():
+    from purposecase.puzzle import build_board, merged_text
+
+    assert merged_text(["Stageplekken", "Minder uitval", "stageplekken!"]) == "Stageplekken / Minder uitval"
+    drafts = [(ANS, draft(waarde=["Stageplekken in de regio"])), (BAS, draft(waarde=["Minder uitval van studenten"]))]
+    shared = SharedCase()
+    for n, group in enumerate(build_board(drafts, shared)["waarde"]):
+        shared = puzzle.adopt_group(group, item_id=f"i{n}")(shared)
+    merged = puzzle.merge("waarde", ["i0", "i1"])(shared)
+    assert merged.items("waarde")[0].text == "Stageplekken in de regio / Minder uitval van studenten"
+    assert all(g.adopted for g in build_board(drafts, merged)["waarde"])  # no source can be adopted twice
+    other = puzzle.adopt("waarde", "Stageplekken in de regio / iets", [], [], item_id="x")(SharedCase())
+    assert not build_board(drafts, other)["waarde"][0].adopted  # containment counts only from the same partner
+
+
+def test_give_and_take_defaults_to_the_organisation_it_came_from():
+    shared = puzzle.adopt("waarde", "Stageplekken", ["a"], ["ROC"], item_id="w")(SharedCase())
+    item = shared.items("waarde")[0]
+    assert puzzle.recipients(item) == ("a",)  # default: where it came from
+    shared = puzzle.set_beneficiaries("waarde", "w", ["b", "doelgroep:d1"])(shared)
+    assert puzzle.recipients(shared.items("waarde")[0]) == ("b", "doelgroep:d1")
+    rows = {r.partner_id: r for r in give_and_take([ANS, BAS], shared)}
+    assert rows["a"].krijgt == [] and rows["b"].krijgt == [("waarde", "Stageplekken")]
+    # a merge keeps a default recipient next to an explicit one
+    shared = puzzle.adopt("waarde", "Minder uitval", ["c"], ["Gemeente"], item_id="v")(shared)
+    merged = puzzle.merge("waarde", ["w", "v"])(shared)
+    assert merged.items("waarde")[0].voor == ["b", "doelgroep:d1", "c"]

@@ -29,6 +29,9 @@ def draft(**pieces) -> PartnerDraft:
     return PartnerDraft(pieces=data)
 
 
+ORGS = {"Ans": "ROC Twente", "Bas": "Ziekenhuis MST", "Cem": "Gemeente Hengelo"}
+
+
 @pytest.fixture()
 def workspace():
     trekker, ttoken = purposecase.create_workspace("Zorgpact")
@@ -49,7 +52,7 @@ def workspace():
         ),
         ("Cem", draft(impact=["Gezonde regio"], intenties=["Stageplekken"], inbreng=["Geld"])),
     ):
-        partner, token = trekker.add_partner(name, f"{name} org")
+        partner, token = trekker.add_partner(name, ORGS[name])
         tokens[name] = token
         session = purposecase.open_workspace(token)
         session.save_my_draft(d, base=0)
@@ -74,7 +77,7 @@ def test_adopt_merge_agree_and_the_canvas(workspace):
     board = page(ttoken).board
     board.groups[0][1].click()
     assert [r.item_id for r in board.rows] and board.loaded.base == 1
-    assert "Ans, Bas" in text_of(board.rows[0].children[1].value)  # origin kept
+    assert "ROC Twente, Ziekenhuis MST" in text_of(board.rows[0].children[1].value)  # origin, by organisation
     assert board.groups[0][0].adopted
     assert board.groups[0][1].disabled  # adopting again would only add the same item twice
     board.piece_buttons.value = "intenties"
@@ -86,7 +89,8 @@ def test_adopt_merge_agree_and_the_canvas(workspace):
     board.merge_button.click()
     assert len(board.rows) == 1
     merged = board.loaded.shared.items("intenties")[0]
-    assert merged.origin_names == ["Ans", "Bas"]
+    assert merged.origin_names == ["ROC Twente", "Ziekenhuis MST"]
+    assert merged.text == "Personeel behouden / Onderzoek doen"  # nobody's wording is lost
     board.agreed_checkbox.value = True
     assert board.loaded.shared.status("intenties") == "akkoord"
     assert "akkoord" in board.canvas.value and "in bespreking" in board.canvas.value
@@ -121,7 +125,7 @@ def test_partner_sees_read_only_and_reacts(workspace):
     ans.rows[0].comment.value = "Ook mantelzorgers?"
     ans.rows[0].react_button.click()
     trekker.refresh()
-    assert "Ans vraag: Ook mantelzorgers?" in text_of(trekker.rows[0].children[-1].value)
+    assert "ROC Twente vraag: Ook mantelzorgers?" in text_of(trekker.rows[0].children[-1].value)
 
 
 def test_partner_cannot_write_through_the_board(workspace):
@@ -143,15 +147,29 @@ def test_give_and_take_and_checks(workspace):
             button.click()
     board.piece_buttons.value = "opbrengsten"
     row = board.rows[0]
-    row.beneficiaries.value = (row.beneficiaries.options[0][1],)  # for Ans
+    ids = {name: pid for pid, name in board.orgs.items()}
+    # the default shown: the organisation it came from (Ans's draft held it)
+    assert [t for t, chip in row.voor_chips.items() if chip.value] == [ids["ROC Twente"]]
     balance = text_of(board.balance.value)
-    assert "Bas geeft, maar krijgt" in balance and "Minder uitval" in balance
-    assert "Cem" in balance  # every active partner is listed, also without a shared draft
+    assert "Ziekenhuis MST geeft, maar krijgt" in balance and "Minder uitval" in balance
+    assert "Gemeente Hengelo" in balance  # every active partner is listed, also without a shared draft
+    assert "Ans" in balance  # the contact person, in small print beside the organisation
+    row.voor_chips[ids["Ziekenhuis MST"]].value = True  # one click: Bas's hospital gets it too
+    assert board.loaded.shared.items("opbrengsten")[0].voor == [ids["ROC Twente"], ids["Ziekenhuis MST"]]
+    assert "Ziekenhuis MST geeft, maar krijgt" not in text_of(board.balance.value)
+    board.rows[0].voor_chips[ids["ROC Twente"]].value = False  # and the school no longer
+    assert board.loaded.shared.items("opbrengsten")[0].voor == [ids["Ziekenhuis MST"]]
+    assert "ROC Twente geeft, maar krijgt" in text_of(board.balance.value)
+    board.rows[0].voor_chips[ids["Ziekenhuis MST"]].value = False  # nobody: refused, with a message
+    assert "minstens één" in text_of(board.status.value)
+    assert board.loaded.shared.items("opbrengsten")[0].voor == [ids["Ziekenhuis MST"]]
+    assert board.rows[0].voor_chips[ids["Ziekenhuis MST"]].value  # the chip shows what is stored
     board.figure_button.click()
     # user text in figure labels sits in bidi isolates (U+2068 … U+2069), the app's words outside them
-    assert list(board.figure.data[0].node.label) == [
-        "\u2068Ans\u2069 geeft", "\u2068Bas\u2069 geeft", "\u2068Zorgpact\u2069", "\u2068Ans\u2069 krijgt"
-    ]
+    labels = [x.replace("\u2068", "").replace("\u2069", "") for x in board.figure.data[0].node.label]
+    assert labels == ["Zorgpact", "ROC Twente: 1 inbreng", "Ziekenhuis MST: 1 inbreng", "Ziekenhuis MST: 1 opbrengsten"]
+    link = board.figure.data[0].link
+    assert 0 in link.target and 0 in link.source  # both directions: into the initiative and out of it
     checks = text_of(board.checklist.value)
     assert "Alle elf puzzelstukken zijn ingevuld" in checks and "let op" in checks
     board.aside_dropdown.value = "consequenties_gevuld"
@@ -181,8 +199,8 @@ def test_removed_partner_keeps_adopted_origin(workspace):
     ans = next(p for p in session.partners() if p.name == "Ans")
     session.remove_partner(ans.id)
     board = page(ttoken).board
-    assert board.loaded.shared.items("impact")[0].origin_names == ["Ans", "Bas"]
-    assert "Ans" in text_of(board.rows[0].children[1].value)
+    assert board.loaded.shared.items("impact")[0].origin_names == ["ROC Twente", "Ziekenhuis MST"]
+    assert "ROC Twente" in text_of(board.rows[0].children[1].value)
 
 
 def test_without_a_link_and_with_a_bad_one():

@@ -340,20 +340,19 @@ def test_the_export_figures_hold_user_text_escaped(filled):
 # ------------------------------------------------------------------ regressions of the fixes
 def test_give_and_take_figure_escapes_names_and_items():
     """Regression: partner names, the initiative and the hover texts reached plotly unescaped."""
-    from purposecase.figures import give_and_take_sankey
-    from purposecase.puzzle import GiveAndTake
+    from purposecase.figures import GiveTakeItem, give_and_take_figure
 
-    rows = [
-        GiveAndTake(
-            partner_id="p1", partner="<b>Ans</b> <img src=x onerror=alert(1)>", intenties=[],
-            inbreng=["<script>window.__pwned=1</script>", "Geld"], krijgt=[("waarde", "<i>stage</i>")],
-        )
+    who = "<b>Ans</b> <img src=x onerror=alert(1)>"
+    items = [
+        GiveTakeItem("inbreng", "<script>window.__pwned=1</script>", givers=(who,)),
+        GiveTakeItem("inbreng", "Geld", givers=(who,)),
+        GiveTakeItem("waarde", "<i>stage</i>", recipients=(who,)),
     ]
-    fig = give_and_take_sankey(rows, title="T", initiative="<a href='javascript:x'>pact</a>", gives="geeft",
-                               gets="krijgt")
+    fig = give_and_take_figure(items, title="T", initiative="<a href='javascript:x'>pact</a>", piece_names={},
+                               unassigned="-", gives="Geeft", gets="Krijgt")
     assert figure_findings(fig) == []
     text = figure_text(fig)
-    for literal in ("<b>Ans</b> <img src=x onerror=alert(1)> geeft", "<a href='javascript:x'>pact</a>",
+    for literal in ("<b>Ans</b> <img src=x onerror=alert(1)>: 2 inbreng", "<a href='javascript:x'>pact</a>",
                     "<script>window.__pwned=1</script>", "<i>stage</i>"):
         assert literal in text
     assert "<br>" in fig.data[0].link.customdata[0]  # plotly's own line break between items stays

@@ -267,10 +267,11 @@ SAFE_HANDLERS = {
 
 
 def _constant_handlers() -> set[str]:
-    from purposecase.ui import delen, export_button, links
+    from purposecase.ui import delen, export_button, links, puzzelen
 
     return {
         links._COPY_JS,
+        puzzelen._PRESENT_JS,
         export_button._BLOB_JS,
         "(function(){" + delen._GUARD_JS + "})()",
         "this.select()",

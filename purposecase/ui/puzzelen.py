@@ -1,19 +1,34 @@
-"""Chapter "Stap 3: samen puzzelen": the puzzle board, the shared Purpose Case, give and take, checks.
+"""Chapter "Stap 3: samen puzzelen": the puzzle board, the shared Purpose Case, give and take, checks, the meeting.
 
-The trekker composes the shared case from the partners' shared drafts: per
-piece the drafts' items side by side (near-duplicates grouped), adopt with one
-click, edit, merge, reorder, mark a piece as agreed. Partners and viewers see
-the board and the shared case read-only; partners react to shared items
-(agree / question, with a comment).
+The publication's step 3 is a meeting in which the partners puzzle side by side. The
+trekker composes the shared case from the partners' shared drafts: per piece the
+drafts' items side by side (near-duplicates grouped; every role sees every shared
+draft, never a private one), adopt with one click, edit, merge (the texts of all merged
+items are kept), reorder, say for whom a waarde or opbrengsten item is, mark a piece as
+agreed. Partners react to shared items (a click on "eens"/"vraag" saves it), propose
+items (the trekker accepts, edits or declines them) and vote. The meeting toolkit
+(:mod:`purposecase.ui.meeting`): dot voting, a countdown, per-piece status on the piece
+buttons, "volg mij" (the partners' boards follow the trekker's piece) and a presenter
+view (the board large and fullscreen, without controls; Esc leaves).
+
+Partners are organisations: the board and give and take name the organisation, the
+contact person in small print.
 """
 
 from __future__ import annotations
 
+import functools
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import ipywidgets as ipw
 
+from .. import meeting as mt
 from .. import puzzle
 from ..bidi import isolate
 from ..checks import run_checks
+from ..errors import InvalidInput
 from ..messages import Translator
 from ..model import MAX_ITEM_LENGTH
 from ..pieces import PIECES, get_piece
@@ -22,19 +37,59 @@ from .canvas import CanvasView
 from .common import StatusLine, esc, message_html, safe_callback, subtitle_html
 from .editor import ITEM_WORDS, ConflictPanel, DocumentEditorModel, SaveStateLine, text_edit
 from .export_button import ExportButton
+from .meeting import (
+    MEETING,
+    PROPOSALS,
+    VOTES,
+    MeetingPanel,
+    MeetingState,
+    ProposalPanel,
+    VoteControl,
+    refused,
+    submit_on_enter,
+    votes_text,
+)
 from .shell import ChapterShell
 
 NOTEBOOK = "05_samen_puzzelen.ipynb"
 MAX_REASON = 1000
 """Longest reason for setting a check aside (:class:`purposecase.model.CheckSetAside`)."""
 _BADGE = {"ok": "done", "let_op": "busy"}
+STATUS_ICONS = {"leeg": "circle-o", "in_bespreking": "comments-o", "akkoord": "check-circle"}
+"""The icon of each piece status on the piece buttons (the tooltip says it in words)."""
+
+_PRESENT_JS = (
+    "var p=this.closest('.pc-puzzle');if(!p)return;"
+    "if(document.fullscreenElement){document.exitFullscreen();}else if(p.requestFullscreen){p.requestFullscreen();}"
+)
+
+
+def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a board method under the board's lock.
+
+    The live feed's thread, the autosave's timer and the page's own callbacks never redraw at the
+    same time (a redraw of the piece shown before would otherwise win).
+    """
+
+    @functools.wraps(method)
+    def wrapper(self: PuzzleBoard, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+def who_html(organisation: str, contact: str = "") -> str:
+    """Return a partner as shown everywhere on step 3: the organisation, the contact person in small print."""
+    if organisation and contact and organisation != contact:
+        return f'<span class="pc-who">{esc(organisation)}</span> <small class="pc-contact">{esc(contact)}</small>'
+    return f'<span class="pc-who">{esc(organisation or contact)}</span>'
 
 
 def group_html(group: puzzle.Group, t: Translator) -> str:
-    """Return one board group as an escaped card: each partner's wording, and whether it is adopted."""
+    """Return one board group as an escaped card: each organisation's wording, and whether it is adopted."""
     rows = "".join(
-        f'<li><span class="pc-who">{esc(e.partner)}'
-        f"{' (' + esc(e.organisation) + ')' if e.organisation else ''}</span> "
+        f"<li>{who_html(e.organisation, e.partner)} "
         f'<span class="pc-text">{esc(e.item.text)}</span></li>'
         for e in group.entries
     )
@@ -61,14 +116,51 @@ def reactions_html(item_id: str, reactions: dict, names: dict[str, str], t: Tran
     return f'<ul class="pc-reactions">{"".join(rows)}</ul>' if rows else ""
 
 
+def presenter_html(shared: Any, key: str, totals: dict[str, int] | None, t: Translator) -> str:
+    """Return the presenter view of one piece: name, question, status and the shared items, large (escaped).
+
+    Args:
+        shared: the shared case.
+        key: the piece shown.
+        totals: votes per item when they may be shown, else ``None``.
+        t: translator.
+    """
+    piece = get_piece(key)
+    status = shared.status(key)
+    items = shared.items(key)
+    rows = []
+    for item in items:
+        votes = ""
+        if totals is not None:
+            n = totals.get(item.id, 0)
+            votes = f' <span class="pc-present-votes">{esc(votes_text(n, t))}</span>'
+        rows.append(f"<li>{esc(item.label())}{votes}</li>")
+    body = f'<ul class="pc-present-items">{"".join(rows)}</ul>' if rows else (
+        f'<p class="pc-empty">{esc(t("canvas.leeg"))}</p>'
+    )
+    return (
+        f'<div class="pc-present-piece" data-piece="{key}" style="--pc-colour: {piece.colour}">'
+        f'<h2>{esc(piece.name(t.lang))} <span class="pc-progress pc-progress-{status}">'
+        f'{esc(t("voortgang." + status))}</span></h2>'
+        f'<p class="pc-present-question">{esc(piece.question(t.lang))}</p>{body}</div>'
+    )
+
+
 class SharedItemRow(ipw.VBox):
-    """One item of the shared case: text, origin, and the controls the role allows."""
+    """One item of the shared case: text, origin, for whom, votes, reactions, and the controls the role allows.
+
+    Public widgets (for tests): ``select``; the trekker's ``text``, ``up``, ``down``, ``remove`` and
+    ``voor_chips`` (``{target: ToggleButton}`` for waarde and opbrengsten: partner ids and
+    ``"doelgroep:<id>"``); a partner's ``reaction``, ``comment``, ``react_button``; everyone's
+    ``votes`` (:class:`~purposecase.ui.meeting.VoteControl`) and ``reactions_view``.
+    """
 
     def __init__(self, board: PuzzleBoard, key: str, item, index: int, count: int) -> None:
         t, trekker = board.t, board.trekker
+        self.key, self.item = key, item
         self.item_id = item.id
         self.original = item.text  # the stored text when this row was drawn (to see a change made elsewhere)
-        origin = ", ".join(isolate(n) for n in item.origin_names) or t("bord.trekker_schreef")
+        origin = ", ".join(isolate(n) for n in board.origin_names(item)) or t("bord.trekker_schreef")
         origin_html = f'<span class="pc-origin">{esc(t("bord.herkomst", wie=origin))}</span>'
         top: list[ipw.Widget] = []
         self.select = ipw.Checkbox(value=False, indent=False, description=t("bord.selecteer"), disabled=not trekker)
@@ -91,26 +183,17 @@ class SharedItemRow(ipw.VBox):
             top = [self.select, self.text, self.up, self.down, self.remove]
         else:
             top = [ipw.HTML(f'<p class="pc-shared-item">{esc(item.label())}</p>', layout=ipw.Layout(flex="1 1 auto"))]
+        self.votes = VoteControl(item.id, board.session.role, t, board.vote, board._guard)
+        top.append(self.votes)
         children: list[ipw.Widget] = [ipw.HBox(top, layout=ipw.Layout(width="100%", align_items="flex-start"))]
         children.append(ipw.HTML(origin_html))
-        self.beneficiaries = None
-        partners = board.partner_names
-        if key in ("opbrengsten", "waarde"):
-            if trekker and partners:
-                self.beneficiaries = ipw.SelectMultiple(
-                    options=[(name, pid) for pid, name in partners.items()],
-                    value=tuple(p for p in item.voor if p in partners),
-                    description=t("bord.voor"),
-                    rows=min(4, len(partners)),
-                    style={"description_width": "initial"},
-                )
-                children.append(self.beneficiaries)
-            elif item.voor:
-                names = ", ".join(partners.get(p, p) for p in item.voor)
-                children.append(ipw.HTML(f'<span class="pc-origin">{esc(t("bord.voor"))} {esc(names)}</span>'))
+        self.voor_chips: dict[str, ipw.ToggleButton] = {}
+        if key in puzzle.GET_PIECES:
+            children.append(self._voor(board, item))
         self.reaction = self.comment = self.react_button = None
         if board.session.role == "partner":
             mine = board.reactions.get(board.session.access.partner_id, {}).get(item.id, {})
+            self.saved_comment = mine.get("opmerking", "")
             self.reaction = ipw.ToggleButtons(
                 options=[(t("reactie.geen"), ""), (t("reactie.eens"), "eens"), (t("reactie.vraag"), "vraag")],
                 value=mine.get("soort", ""),
@@ -118,33 +201,70 @@ class SharedItemRow(ipw.VBox):
             )
             self.reaction.add_class("pc-react")
             self.comment = ipw.Text(
-                value=mine.get("opmerking", ""),
+                value=board.unsent_comments.get(item.id, self.saved_comment),
                 placeholder=t("reactie.opmerking"),
                 description=t("reactie.label"),
                 style={"description_width": "initial"},
                 layout=ipw.Layout(width="420px"),
             )
             self.comment.add_class("pc-react-comment")
-            self.react_button = ipw.Button(description=t("reactie.bewaar"), icon="comment")
+            self.react_button = ipw.Button(description=t("reactie.bewaar_opmerking"), icon="comment")
             self.react_button.add_class("pc-react-save")
             children.append(
                 ipw.HBox([self.reaction, self.comment, self.react_button], layout=ipw.Layout(flex_flow="row wrap"))
             )
-        children.append(ipw.HTML(reactions_html(item.id, board.reactions, board.partner_names_all, t)))
+        self.reactions_view = ipw.HTML(reactions_html(item.id, board.reactions, board.orgs_all, t))
+        children.append(self.reactions_view)
         super().__init__(children)
         self.add_class("pc-shared-row")
 
+    def _voor(self, board: PuzzleBoard, item) -> ipw.Widget:
+        """Return "voor wie": chips of the organisations and target groups (the trekker), else the names."""
+        t = board.t
+        chosen = puzzle.recipients(item)
+        default = "" if item.voor else f' <small class="pc-hint">{esc(t("geven.standaard"))}</small>'
+        if not board.trekker:
+            names = ", ".join(isolate(board.target_name(x)) for x in chosen) or t("geven.niemand")
+            return ipw.HTML(f'<p class="pc-voor">{esc(t("bord.voor"))} {esc(names)}{default}</p>')
+        for target, label in board.targets():
+            chip = ipw.ToggleButton(
+                value=target in chosen, description=label[:40], tooltip=label,
+                icon="check" if target in chosen else "", layout=ipw.Layout(width="auto"),
+            )
+            chip.add_class("pc-chip")
+            chip.add_class("pc-chip-doelgroep" if target.startswith(puzzle.TARGET_GROUP) else "pc-chip-partner")
+            self.voor_chips[target] = chip
+        label = ipw.HTML(f'<span class="pc-voor-label">{esc(t("bord.voor"))}</span>')
+        box = ipw.HBox([label, *self.voor_chips.values(), ipw.HTML(default)],
+                       layout=ipw.Layout(flex_flow="row wrap", align_items="center", grid_gap="4px"))
+        box.add_class("pc-voor")
+        return box
+
+    @property
+    def typing(self) -> bool:
+        """Return whether the partner typed a comment that is not saved yet."""
+        return self.comment is not None and self.comment.value.strip() != self.saved_comment
+
 
 class PuzzleBoard(ipw.VBox):
-    """The board, the shared case, give and take, and the checklist for one workspace session.
+    """The board, the shared case, give and take, the checklist and the meeting for one workspace session.
 
     Public widgets (for tests): ``piece_buttons``, ``groups`` (``[(Group, adopt Button|None)]`` of the
     current piece), ``rows`` (:class:`SharedItemRow` list), ``merge_button``, ``new_item_text``,
-    ``new_item_button``, ``agreed_checkbox``, ``canvas``, ``tabs``, ``balance``, ``checklist``,
-    ``aside_dropdown``, ``aside_reason``, ``aside_button``, ``refresh_button``, ``status``,
-    ``save_state``, ``conflict_box`` (the same item edited elsewhere); ``model`` is the shared case's
-    :class:`~purposecase.ui.editor.DocumentEditorModel`.
+    ``new_item_button``, ``agreed_checkbox``, ``canvas``, ``tabs``, ``balance``, ``figure_button``,
+    ``checklist``, ``aside_dropdown``, ``aside_reason``, ``aside_button``, ``refresh_button``, ``status``,
+    ``save_state``, ``conflict_box`` (the same item edited elsewhere), ``meeting_panel``
+    (:class:`~purposecase.ui.meeting.MeetingPanel`), ``proposals`` (:class:`~purposecase.ui.meeting.ProposalPanel`),
+    ``follow_toggle`` (the trekker's "volg mij"), ``follow_note`` (a partner's or viewer's "de trekker is bij …"),
+    ``present_button``, ``presenter`` (the presenter view's stage); ``model`` is the shared case's
+    :class:`~purposecase.ui.editor.DocumentEditorModel`, ``meeting`` the :class:`~purposecase.ui.meeting.MeetingState`.
+
+    Attributes:
+        on_focus: ``on_focus(piece key, follow)``, called when the trekker changes piece or "volg mij"
+            (the chapter tells its live feed, so partners' pages follow).
     """
+
+    max_length = MAX_ITEM_LENGTH
 
     def __init__(self, session: WorkspaceSession, t: Translator, status: StatusLine) -> None:
         super().__init__()
@@ -152,8 +272,13 @@ class PuzzleBoard(ipw.VBox):
         self.session, self.t, self.status = session, t, status
         self.trekker = session.role == "trekker"
         self._guard = safe_callback(status, t)
+        self._lock = threading.RLock()
         self.piece = "impact"
         self._typing = False
+        self._relabelling = False
+        self.badges: dict[str, int] = {}
+        self.unsent_comments: dict[str, str] = {}
+        self.on_focus: Callable[[str, bool], None] | None = None
         self.model = DocumentEditorModel(
             session.document(SHARED_CASE), t, status, words=ITEM_WORDS,
             write=lambda operation, _note: self.session.update_shared(operation), on_saved=self._on_saved,
@@ -168,13 +293,40 @@ class PuzzleBoard(ipw.VBox):
         if not self.model.dirty:
             self.model.loaded(self.loaded.shared, self.loaded.base)
         partners = s.partners(include_removed=True)
-        self.partner_names_all = {p.id: p.name for p in partners}
-        self.partner_names = {p.id: p.name for p in partners if p.active}
+        # partners are organisations; the contact person's name only where no organisation is known
+        self.orgs_all = {p.id: p.organisation or p.name for p in partners}
+        self.contacts = {p.id: p.name for p in partners}
+        self.orgs = {p.id: p.organisation or p.name for p in partners if p.active}
+        self.partner_names = self.orgs
+        self._partners = [puzzle.PartnerRef(p.id, p.name, p.organisation) for p in partners if p.active]
         refs_drafts = [(puzzle.PartnerRef(p.id, p.name, p.organisation), d) for p, d in s.shared_drafts()]
         self.drafts = {ref.id: d for ref, d in refs_drafts}
         self._entries = puzzle.board_entries(refs_drafts)
         self._grouped: dict[str, list] = {}
         self.reactions = s.reactions()
+        self.meeting = MeetingState.load(s)
+
+    def org_html(self, partner_id: str) -> str:
+        """Return a partner as organisation with the contact in small print (escaped)."""
+        return who_html(self.orgs_all.get(partner_id, partner_id), self.contacts.get(partner_id, ""))
+
+    def origin_names(self, item) -> list[str]:
+        """Return the organisations an item came from (the names stored at adoption for partners no longer known)."""
+        names = [self.orgs_all[p] for p in item.origin if p in self.orgs_all]
+        return list(dict.fromkeys(names)) if names else list(item.origin_names)
+
+    def targets(self) -> list[tuple[str, str]]:
+        """Return who can get a waarde or opbrengsten item: ``(target, label)`` of partners, then target groups."""
+        out = [(pid, name) for pid, name in self.orgs.items()]
+        out += [(puzzle.TARGET_GROUP + i.id, i.text) for i in self.loaded.shared.items("doelgroepen")]
+        return out
+
+    def target_name(self, target: str) -> str:
+        """Return the organisation or target group a ``voor`` entry names."""
+        if target.startswith(puzzle.TARGET_GROUP):
+            wanted = target[len(puzzle.TARGET_GROUP):]
+            return next((i.text for i in self.loaded.shared.items("doelgroepen") if i.id == wanted), target)
+        return self.orgs_all.get(target, target)
 
     def groups_of(self, key: str) -> list[puzzle.Group]:
         """Return the board groups of piece ``key`` (grouped once per load, adoption marked now)."""
@@ -192,6 +344,7 @@ class PuzzleBoard(ipw.VBox):
         self._typing = False
         return self.model.apply(operation)
 
+    @_locked
     def _on_saved(self, loaded: LoadedShared) -> None:
         self.loaded = loaded
         if self._typing:  # saved after typing stopped: leave the rows (and the cursor) alone
@@ -217,9 +370,8 @@ class PuzzleBoard(ipw.VBox):
     # ----------------------------------------------------------------- view
     def _build(self) -> None:
         t, guard = self.t, self._guard
-        self.piece_buttons = ipw.ToggleButtons(
-            options=[(p.name(t.lang), p.key) for p in PIECES], value=self.piece, style={"button_width": "auto"}
-        )
+        self.piece_buttons = ipw.ToggleButtons(options=self._piece_options(), value=self.piece,
+                                               style={"button_width": "auto"})
         self.piece_buttons.add_class("pc-piece-buttons")
         self.piece_buttons.observe(guard(self._on_piece), "value")
         self.piece_help = ipw.HTML()
@@ -244,10 +396,41 @@ class PuzzleBoard(ipw.VBox):
         self.refresh_button.add_class("pc-refresh")
         self.merge_button.on_click(guard(self._on_merge))
         self.new_item_button.on_click(guard(self._on_new_item))
+        submit_on_enter(self.new_item_text, guard(self._on_new_item))
         self.agreed_checkbox.observe(guard(self._on_agreed), "value")
         self.refresh_button.on_click(guard(lambda _b: self.refresh()))
         self._syncing = False
         self.canvas = CanvasView(None, t)
+        self.meeting_panel = MeetingPanel(self.session, t, self.status, guard, self.reload_meeting)
+        self.proposals = ProposalPanel(self)
+
+        # follow the trekker, and the presenter view
+        self.follow_toggle = self.follow_note = None
+        if self.trekker:
+            self.follow_toggle = ipw.ToggleButton(value=False, description=t("volg.mij"), icon="users",
+                                                  tooltip=t("volg.mij_uitleg"))
+            self.follow_toggle.add_class("pc-follow")
+            self.follow_toggle.observe(guard(lambda _c: self._announce()), "value")
+        else:
+            self.follow_note = ipw.HTML()
+            self.follow_note.add_class("pc-follow-note")
+        self.present_button = ipw.HTML(
+            f'<button type="button" class="pc-present-button" title="{esc(t("presenteer.uitleg"))}" '
+            f'onclick="{esc(_PRESENT_JS)}">{esc(t("presenteer.knop"))}</button>'
+        )
+        self.presenter = ipw.HTML()
+        self.presenter.add_class("pc-present-content")
+        self.present_prev = ipw.Button(description=t("presenteer.vorige"))
+        self.present_next = ipw.Button(description=t("presenteer.volgende"))
+        self.present_prev.add_class("pc-presenter-prev")  # werkboek.js: the arrow keys press these in fullscreen
+        self.present_next.add_class("pc-presenter-next")
+        self.present_prev.on_click(guard(lambda _b: self.step_piece(-1)))
+        self.present_next.on_click(guard(lambda _b: self.step_piece(+1)))
+        keys = ipw.HBox([self.present_prev, self.present_next])
+        keys.add_class("pc-present-keys")
+        stage = ipw.VBox([self.meeting_panel.countdown, self.presenter, keys])
+        stage.add_class("pc-present-stage")
+        stage.add_class("pc-presenter")
 
         controls = [self.agreed_checkbox]
         if self.trekker:
@@ -260,9 +443,11 @@ class PuzzleBoard(ipw.VBox):
         if self.trekker:
             right_children += [ipw.HBox([self.new_item_text, self.new_item_button])]
         right_children.append(ipw.HBox(controls, layout=ipw.Layout(align_items="center", grid_gap="12px")))
+        right_children.append(self.proposals)
         right = ipw.VBox(right_children, layout=ipw.Layout(width="50%"))
         board_tab = ipw.VBox(
             [
+                self.meeting_panel,
                 self.piece_buttons,
                 self.piece_help,
                 ipw.HBox([left, right], layout=ipw.Layout(justify_content="space-between", align_items="flex-start")),
@@ -321,10 +506,52 @@ class PuzzleBoard(ipw.VBox):
             self.model, lambda text, _title: f'<p class="pc-conflict-text">{esc(text)}</p>', guard,
             after=self._after_conflict,
         )
-        top = [self.refresh_button] + ([self.save_state] if self.trekker else [])
-        self.children = [ipw.HBox(top, layout=ipw.Layout(align_items="center")), self.conflict_box, self.tabs]
+        follow = [self.follow_toggle] if self.follow_toggle is not None else [self.follow_note]
+        top = [self.refresh_button, *follow, self.present_button] + ([self.save_state] if self.trekker else [])
+        bar = ipw.HBox(top, layout=ipw.Layout(align_items="center", grid_gap="10px", flex_flow="row wrap"))
+        bar.add_class("pc-board-bar")
+        self.children = [bar, self.conflict_box, self.tabs, stage]
         self._render()
 
+    def _piece_options(self) -> list[tuple[str, str]]:
+        """Return the piece buttons' labels (with a count badge where :meth:`set_piece_badges` gave one)."""
+        options = []
+        for p in PIECES:
+            n = self.badges.get(p.key, 0)
+            options.append((f"{p.name(self.t.lang)} · {n}" if n > 0 else p.name(self.t.lang), p.key))
+        return options
+
+    def _render_piece_buttons(self) -> None:
+        """Show every piece's status on its button: an icon, and the status in words in the tooltip."""
+        t, shared = self.t, self.loaded.shared
+        statuses = [shared.status(p.key) for p in PIECES]
+        self.piece_buttons.icons = [STATUS_ICONS[s] for s in statuses]
+        self.piece_buttons.tooltips = [
+            t("bord.stuk_status", stuk=p.name(t.lang), status=t("voortgang." + s)) + (
+                " · " + t("bord.badge", n=self.badges[p.key]) if self.badges.get(p.key) else ""
+            )
+            for p, s in zip(PIECES, statuses, strict=True)
+        ]
+
+    def set_piece_badges(self, counts: dict[str, int]) -> None:
+        """Show a small count per piece button (e.g. new reactions); a count of 0 shows nothing.
+
+        Args:
+            counts: piece key → count; unknown keys are ignored.
+        """
+        badges = {k: int(v) for k, v in counts.items() if k in {p.key for p in PIECES} and int(v) > 0}
+        if badges == self.badges:
+            return
+        self.badges = badges
+        self._relabelling = True
+        try:
+            self.piece_buttons.options = self._piece_options()  # resets the value: put it back
+            self.piece_buttons.value = self.piece
+        finally:
+            self._relabelling = False
+        self._render_piece_buttons()
+
+    @_locked
     def _render(self) -> None:
         t, key = self.t, self.piece
         piece = get_piece(key)
@@ -352,7 +579,7 @@ class PuzzleBoard(ipw.VBox):
                     tooltip=t("bord.al_overgenomen") if group.adopted else "",
                 )
                 button.add_class("pc-adopt")
-                button.on_click(self._guard(lambda _b, g=group: self._apply(puzzle.adopt_group(g))))
+                button.on_click(self._guard(lambda _b, g=group: self._apply(self._adopt_group(g))))
             self.groups.append((group, button))
             card = ipw.HBox([html, button], layout=ipw.Layout(align_items="center")) if button else html
             card.add_class("pc-card")
@@ -364,7 +591,12 @@ class PuzzleBoard(ipw.VBox):
                 )
             ]
         self.board_box.children = cards
-        # shared items
+        # shared items (a comment typed and not yet saved survives the redraw)
+        for row in getattr(self, "rows", []):
+            if row.typing:
+                self.unsent_comments[row.item_id] = row.comment.value
+            else:
+                self.unsent_comments.pop(row.item_id, None)
         items = shared.items(key)
         self.rows = [SharedItemRow(self, key, item, n, len(items)) for n, item in enumerate(items)]
         for row in self.rows:
@@ -376,14 +608,43 @@ class PuzzleBoard(ipw.VBox):
         finally:
             self._syncing = False
         self._render_overview()
+        self._render_meeting()
 
     def _render_overview(self) -> None:
-        """Redraw what follows from the shared case besides the rows: canvas, give and take, checks."""
+        """Redraw what follows from the shared case besides the rows: canvas, give and take, checks, statuses."""
         shared = self.loaded.shared
         self.canvas.statuses = {p.key: shared.status(p.key) for p in PIECES}
         self.canvas.case = shared.as_case(self.session.workspace().name)
+        self._render_piece_buttons()
         self._render_balance()
         self._render_checks()
+        self._render_presenter()
+
+    def _render_meeting(self) -> None:
+        """Redraw the meeting: timer and round, the votes beside the items, the proposals, the presenter view."""
+        state = self.meeting
+        self.meeting_panel.render(state)
+        for row in self.rows:
+            row.votes.render(state)
+        self.proposals.render(state)
+        self._render_presenter()
+
+    def _render_presenter(self) -> None:
+        state = getattr(self, "meeting", None)
+        totals = state.totals() if state is not None and state.visible(self.session.role) else None
+        self.presenter.value = presenter_html(self.loaded.shared, self.piece, totals, self.t)
+
+    @_locked
+    def reload_meeting(self) -> None:
+        """Reload the meeting (round, timer, votes, proposals) from the store and redraw it."""
+        self.meeting = MeetingState.load(self.session)
+        self._render_meeting()
+
+    def _adopt_group(self, group: puzzle.Group) -> puzzle.Operation:
+        """Return the adoption of a board group, its origin named by organisation."""
+        names = [self.orgs_all.get(pid, name) for pid, name in zip(group.partner_ids, group.partner_names,
+                                                                    strict=False)]
+        return puzzle.adopt(group.piece, group.text, group.partner_ids, names, kind=group.kind)
 
     def _wire(self, key: str, row: SharedItemRow) -> None:
         guard = self._guard
@@ -414,43 +675,50 @@ class PuzzleBoard(ipw.VBox):
             row.up.on_click(guard(lambda _b: self._apply(puzzle.move(key, row.item_id, -1))))
             row.down.on_click(guard(lambda _b: self._apply(puzzle.move(key, row.item_id, +1))))
             row.remove.on_click(guard(lambda _b: self._apply(puzzle.remove(key, row.item_id))))
-            if row.beneficiaries is not None:
-                row.beneficiaries.observe(
-                    guard(lambda change: self._apply(puzzle.set_beneficiaries(key, row.item_id, list(change["new"])))),
-                    "value",
-                )
-        if row.react_button is not None:
-            row.react_button.on_click(guard(lambda _b: self._on_react(row)))
+            for target, chip in row.voor_chips.items():
+                chip.observe(guard(lambda change, target=target: self._on_voor(row, target, change["new"])), "value")
+        if row.reaction is not None:
+            row.reaction.observe(guard(lambda _c: self._on_react(row)), "value")  # a click saves it
+            row.react_button.on_click(guard(lambda _b: self._on_comment(row)))
+            submit_on_enter(row.comment, guard(lambda: self._on_comment(row)))
 
-    def _render_balance(self) -> None:
+    def _balance_html(self) -> str:
         t = self.t
-        partners = [puzzle.PartnerRef(pid, name) for pid, name in self.partner_names.items()]
-        rows = puzzle.give_and_take(partners, self.loaded.shared, self.drafts)
+        rows = puzzle.give_and_take(self._partners, self.loaded.shared, self.drafts)
         self._balance_rows = rows
         if not rows:
-            self.balance.value = f'<p class="pc-empty">{esc(t("trekker.geen_partners"))}</p>'
-            return
+            return f'<p class="pc-empty">{esc(t("trekker.geen_partners"))}</p>'
+
+        def items(texts: Sequence[tuple[str, str]]) -> str:
+            return "".join(
+                f"<li>{esc(text)} <small>({esc(get_piece(k).name(t.lang))})</small></li>" for k, text in texts
+            )
+
         body = []
         for r in rows:
             warn = ""
             if r.balance in ("alleen_geven", "alleen_krijgen", "geen"):
-                warn = f'<div class="pc-msg pc-msg-warning">{esc(t("geven." + r.balance, naam=r.partner))}</div>'
-            gets = "".join(
-                f"<li>{esc(text)} <small>({esc(get_piece(k).name(t.lang))})</small></li>" for k, text in r.krijgt
-            )
+                warn = (
+                    f'<div class="pc-msg pc-msg-warning pc-flag-{r.balance}">'
+                    f"{esc(t('geven.' + r.balance, naam=isolate(r.partner)))}</div>"
+                )
+            gives = [("inbreng", x) for x in r.inbreng] + [("middelen", x) for x in r.middelen]
             body.append(
-                f'<tr data-partner="{esc(r.partner)}"><th scope="row">{esc(r.partner)}{warn}</th>'
+                f'<tr data-partner="{esc(r.partner_id)}"><th scope="row">{self.org_html(r.partner_id)}{warn}</th>'
                 f"<td><ul>{''.join(f'<li>{esc(x)}</li>' for x in r.intenties)}</ul></td>"
-                f"<td><ul>{''.join(f'<li>{esc(x)}</li>' for x in r.inbreng)}</ul></td>"
-                f"<td><ul>{gets}</ul></td></tr>"
+                f"<td><ul>{items(gives)}</ul></td>"
+                f"<td><ul>{items(r.krijgt)}</ul></td></tr>"
             )
         head = "".join(
             f'<th scope="col">{esc(t(k))}</th>'
-            for k in ("trekker.kol_partner", "geven.intenties", "geven.inbreng", "geven.krijgt")
+            for k in ("geven.organisatie", "geven.intenties", "geven.geeft_kol", "geven.krijgt")
         )
-        self.balance.value = (
+        return (
             f'<table class="pc-table pc-balance"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
         )
+
+    def _render_balance(self) -> None:
+        self.balance.value = self._balance_html()
 
     def _render_checks(self) -> None:
         t = self.t
@@ -471,16 +739,74 @@ class PuzzleBoard(ipw.VBox):
         self.checklist.value = f'<ul class="pc-checks">{"".join(rows)}</ul>'
 
     # ------------------------------------------------------------- handlers
+    @_locked
     def _on_piece(self, change) -> None:
+        if self._relabelling:
+            return
         self.piece = change["new"]
         self._render()
+        if self.follow_note is not None:
+            self.follow_note.value = ""
+        self._announce()
+
+    def _announce(self) -> None:
+        """Tell the other pages which piece the trekker has open, and whether they follow it."""
+        if self.trekker and self.on_focus is not None:
+            self.on_focus(self.piece, bool(self.follow_toggle.value))
+
+    def step_piece(self, step: int) -> None:
+        """Show the previous (−1) or next (+1) piece (the presenter view's arrow keys)."""
+        keys = [p.key for p in PIECES]
+        index = keys.index(self.piece) + step
+        if 0 <= index < len(keys):
+            self.piece_buttons.value = keys[index]
+
+    @property
+    def typing(self) -> bool:
+        """Return whether this page holds text the user is still writing (a proposal, a comment, an edit)."""
+        proposal = self.proposals.text is not None and bool(self.proposals.text.value.strip())
+        return proposal or self.model.dirty or any(row.typing for row in self.rows)
+
+    @_locked
+    def follow(self, present: Sequence[Any]) -> None:
+        """Follow the trekker's piece when a trekker's step-3 page asks for it ("volg mij"; not the trekker's own).
+
+        Never while the user is typing here: then only a note says where the trekker is.
+
+        Args:
+            present: who has the workspace open (:class:`~purposecase.store.Presence` list).
+        """
+        if self.trekker:
+            return
+        leaders = [p for p in present if p.role == "trekker" and p.follow and p.chapter == NOTEBOOK]
+        keys = {p.key for p in PIECES}
+        leaders = [p for p in leaders if p.focus in keys]
+        if not leaders:
+            self.follow_note.value = ""
+            return
+        key = max(leaders, key=lambda p: p.seen_at).focus
+        if key == self.piece:
+            self.follow_note.value = ""
+            return
+        if self.typing:
+            name = get_piece(key).name(self.t.lang)
+            self.follow_note.value = (
+                f'<span class="pc-badge pc-badge-busy pc-follow-where">{esc(self.t("volg.trekker_bij", stuk=name))}'
+                "</span>"
+            )
+            return
+        self.piece_buttons.value = key
 
     def _on_merge(self, _b=None) -> None:
-        chosen = [r.item_id for r in self.rows if r.select.value]
+        chosen = [r for r in self.rows if r.select.value]
         if len(chosen) < 2:
             self.status.show(self.t("bord.kies_twee"), "warning")
             return
-        self._apply(puzzle.merge(self.piece, chosen))
+        text = puzzle.merged_text([r.original for r in chosen])
+        if len(text) > MAX_ITEM_LENGTH:
+            self.status.show(self.t("bord.samen_te_lang", max=MAX_ITEM_LENGTH, lengte=len(text)), "error")
+            return
+        self._apply(puzzle.merge(self.piece, [r.item_id for r in chosen], text))
         self.status.show(self.t("bord.samengevoegd", n=len(chosen)), "info")
 
     def _on_new_item(self, _b=None) -> None:
@@ -498,15 +824,94 @@ class PuzzleBoard(ipw.VBox):
             return
         self._apply(puzzle.set_agreed(self.piece, change["new"]))
 
+    def _on_voor(self, row: SharedItemRow, target: str, on: bool) -> None:
+        """Add or take away one organisation or target group that gets ``row``'s item (one click)."""
+        item = next((i for i in self.loaded.shared.items(row.key) if i.id == row.item_id), None)
+        if item is None:
+            self._render()
+            return
+        current = list(puzzle.recipients(item))
+        new = [*current, target] if on and target not in current else [x for x in current if x != target or on]
+        if not new and item.origin:
+            # nobody named would mean "where it came from" again: say so instead of silently undoing the click
+            self.status.show(self.t("geven.minstens_een"), "warning")
+            self._render()
+            return
+        self._apply(puzzle.set_beneficiaries(row.key, row.item_id, new))
+
     def _on_react(self, row: SharedItemRow) -> None:
+        """Save the partner's reaction as soon as "eens" or "vraag" is clicked (with the comment typed)."""
         comment = row.comment.value.strip()
         if len(comment) > MAX_COMMENT:
             self.status.show(self.t("fout.te_lang", lengte=len(comment), max=MAX_COMMENT), "error")
             return
-        self.session.react(row.item_id, row.reaction.value or None, comment)
+        self.session.react(row.item_id, row.reaction.value or None, comment if row.reaction.value else "")
+        row.saved_comment = comment if row.reaction.value else ""
+        self._after_reaction(row)
+
+    def _on_comment(self, row: SharedItemRow) -> None:
+        """Save the comment with the reaction chosen (a comment needs "eens" or "vraag")."""
+        if not row.reaction.value:
+            self.status.show(self.t("reactie.kies_eerst"), "warning")
+            return
+        self._on_react(row)
+
+    def _after_reaction(self, row: SharedItemRow) -> None:
         self.reactions = self.session.reactions()
-        self._render()
+        self.unsent_comments.pop(row.item_id, None)
+        row.reactions_view.value = reactions_html(row.item_id, self.reactions, self.orgs_all, self.t)
         self.status.show(self.t("reactie.bewaard"), "info")
+
+    def vote(self, item_id: str, delta: int) -> None:
+        """Add (``+1``) or take back (``-1``) one of the partner's votes on a shared item.
+
+        Refused with a message (nothing changes) without an open round, over the round's votes,
+        for an item that no longer exists; a viewer's or a revoked link's vote is refused by the store
+        (:class:`~purposecase.workspace.Forbidden`, :class:`~purposecase.errors.RevokedToken`: the
+        page's guard says so).
+        """
+        self.session.require("partner")
+        ronde = self.session.document(MEETING).load().record.ronde
+        if ronde is None or not ronde.open:
+            self.status.show(self.t("stem.gesloten"), "error")
+            self.reload_meeting()
+            return
+        try:
+            self.session.document(VOTES).update(mt.vote(item_id, delta, ronde.id))
+        except InvalidInput as exc:
+            refused(exc, self.t, self.status, n=ronde.stemmen)
+            self.reload_meeting()
+            return
+        self.status.clear()
+        self.reload_meeting()
+
+    def accept_proposal(self, partner_id: str, proposal: mt.Proposal, text: str) -> None:
+        """Adopt a partner's proposal into the shared case (as ``text``, possibly edited) and record the decision."""
+        t = self.t
+        text = text.strip()
+        if not text:
+            self.status.show(t("voorstel.leeg"), "warning")
+            return
+        if len(text) > MAX_ITEM_LENGTH:
+            self.status.show(t("voorstel.te_lang", max=MAX_ITEM_LENGTH, lengte=len(text)), "error")
+            return
+        item_id = f"v-{partner_id[:16]}-{proposal.id}"[:40]  # the same id on a retry: never adopted twice
+        name = self.orgs_all.get(partner_id, partner_id)
+        if not self._apply(puzzle.adopt(proposal.stuk, text, [partner_id], [name], item_id=item_id)):
+            return
+        self.session.document(MEETING).update(
+            mt.decide(partner_id, proposal.id, mt.Decision(status="aangenomen", item_id=item_id, tekst=text))
+        )
+        self.reload_meeting()
+        self.status.show(t("voorstel.aangenomen", stuk=get_piece(proposal.stuk).name(t.lang)), "info")
+
+    def decline_proposal(self, partner_id: str, proposal: mt.Proposal) -> None:
+        """Record that the trekker declined a partner's proposal (the partner sees it)."""
+        self.session.document(MEETING).update(
+            mt.decide(partner_id, proposal.id, mt.Decision(status="afgewezen"))
+        )
+        self.reload_meeting()
+        self.status.show(self.t("voorstel.afgewezen"), "info")
 
     def _on_aside(self, _b=None) -> None:
         reason = self.aside_reason.value.strip()
@@ -525,32 +930,47 @@ class PuzzleBoard(ipw.VBox):
     def _on_figure(self, _b=None) -> None:
         from IPython.display import display
 
-        from ..figures import give_and_take_sankey
+        from ..figures import give_and_take_figure, give_and_take_items
 
         t = self.t
-        fig = give_and_take_sankey(
-            self._balance_rows,
+        items = give_and_take_items(self.loaded.shared, self.orgs_all)
+        self.figure_out.clear_output()
+        if not items:  # an empty Sankey draws nothing at all: say what is missing instead
+            self.figure = None
+            with self.figure_out:
+                display(ipw.HTML(message_html(t("geven.geen_figuur"), "info")))
+            return
+        fig = give_and_take_figure(
+            items,
             title=t("geven.figuur_titel"),
             initiative=self.session.workspace().name,
+            piece_names={k: get_piece(k).name(t.lang).lower() for k in (*puzzle.GIVE_PIECES, *puzzle.GET_PIECES)},
+            unassigned=t("geven.niet_toegewezen"),
             gives=t("geven.geeft"),
             gets=t("geven.krijgt_kort"),
         )
         self.figure = fig
-        self.figure_out.clear_output()
         with self.figure_out:
             display(fig)
 
+    @_locked
     def refresh(self) -> None:
-        """Reload drafts, shared case and reactions from the store and redraw."""
+        """Reload drafts, shared case, reactions and the meeting from the store and redraw."""
         self._load()
         self._render()
 
+    @_locked
     def on_change(self, event) -> None:
         """Reload what another page changed (a live-feed burst); what is being typed is never overwritten.
 
-        A burst that holds only this page's own save of the shared case redraws nothing (the cursor
-        stays where it is).
+        The meeting (round, timer, votes, proposals) redraws on its own, without touching the rows'
+        text; "volg mij" moves the board (see :meth:`follow`). A burst that holds only this page's own
+        save of the shared case redraws nothing (the cursor stays where it is).
         """
+        if event.present is not None:
+            self.follow(event.present)
+        if event.touches(MEETING, VOTES, PROPOSALS):
+            self.reload_meeting()
         if self.model.dirty or self.model.conflict:
             return  # the next burst, or the refresh button, shows it once this page's own work is saved
         if event.touches(DRAFT) or event.has("partner") or event.has("state"):
@@ -568,8 +988,9 @@ class PuzzleBoard(ipw.VBox):
         self._render()
 
     def close(self) -> None:
-        """Stop the autosave and close the widgets."""
+        """Stop the autosave and the countdown, and close the widgets."""
         self.model.close()
+        self.meeting_panel.close()
         super().close()
 
 
@@ -614,9 +1035,23 @@ class SamenPuzzelenChapter(ChapterShell):
             if session.role == "trekker"
             else message_html(t("puzzel.alleen_lezen" if session.role == "partner" else "puzzel.meekijken"), "info")
         )
+        self.board.on_focus = self._focus
         return ipw.VBox([ipw.HTML(note), self.board, export_box]) if note else ipw.VBox([self.board, export_box])
 
+    def start_live(self) -> None:
+        """Follow the workspace's feed; say which piece this page shows, and follow the trekker when asked."""
+        super().start_live()
+        if self.feed is None or self.board is None:
+            return
+        self.feed.set_focus(self.board.piece, follow=False)
+        if self.feed.present:
+            self.board.follow(self.feed.present)
+
+    def _focus(self, piece: str, follow: bool) -> None:
+        if self.feed is not None:
+            self.feed.set_focus(piece, follow=follow)
+
     def on_workspace_change(self, event) -> None:
-        """Show shares, adoptions, edits and reactions made elsewhere (never over what is being typed)."""
+        """Show shares, adoptions, edits, reactions and the meeting made elsewhere (never over what is typed)."""
         if self.board is not None:
             self.board.on_change(event)

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 import ipywidgets as ipw
 
+from ..bidi import isolate
 from ..errors import InvalidInput, StoreError
 from ..examples import load_catalogue
 from ..messages import Translator
@@ -379,8 +380,22 @@ class ZelfInvullenChapter(ChapterShell):
 
     def _panel(self, session: WorkspaceSession, new_trekker_token: str | None = None) -> ipw.Widget:
         if session.role == "partner":
-            return DraftEditor(session, self.t)
+            editor = DraftEditor(session, self.t)
+            # after the editor's own message (observers run in order): say exactly who can see the draft now
+            editor.share_checkbox.observe(editor._guard(lambda change: self._shared_with(editor, change)), "value")
+            return editor
         return OverviewPanel(self, session, new_trekker_token)
+
+    def _shared_with(self, editor: DraftEditor, change: dict) -> None:
+        """Say who can see a draft just shared: the trekker, the viewers and the other partners, by name."""
+        if not (change["new"] and editor.model.shared):
+            return
+        t, me = self.t, self.session.access.partner_id
+        others = [isolate(p.organisation or p.name) for p in self.session.partners() if p.id != me]
+        text = (
+            t("concept.gedeeld_wie", namen=", ".join(others)) if others else t("concept.gedeeld_geen_anderen")
+        )
+        editor.status.show(text, "info")
 
     def on_workspace_change(self, event) -> None:
         """Show drafts shared, partners added or removed elsewhere (the overview; a draft editor keeps its text)."""
