@@ -133,3 +133,31 @@ def test_an_outage_is_shown_and_the_page_catches_up(ws, monkeypatch):
         eventually(lambda: "Docenten tijdens de storing" in repr(page.board.drafts))
     finally:
         page.close()
+
+
+def test_new_reactions_show_as_a_badge_on_their_piece(ws):
+    trekker, ttoken, atoken, _ = ws
+    from purposecase import puzzle
+
+    trekker.update_shared(puzzle.adopt("waarde", "Stageplekken", [], [], item_id="w1"))
+    trekker.update_shared(puzzle.adopt("impact", "Iedereen doet mee", [], [], item_id="i1"))
+    first = SamenPuzzelenChapter(context=PageContext(sleutel=ttoken))  # the trekker has looked at step 3
+    first.close()
+    page = SamenPuzzelenChapter(context=PageContext(sleutel=ttoken))
+    try:
+        board = page.board
+        assert board.badges == {}
+        ans = purposecase.open_workspace(atoken)
+        ans.react("w1", "vraag", "Voor wie precies?")
+        ans.react("i1", "eens")  # on the piece the trekker has open: no badge there
+        eventually(lambda: board.badges == {"waarde": 1})
+        board.piece_buttons.value = "waarde"  # looking at it clears it
+        eventually(lambda: board.badges == {})
+    finally:
+        page.close()
+    # a reload remembers what was seen when the chapter was opened
+    again = SamenPuzzelenChapter(context=PageContext(sleutel=ttoken))
+    try:
+        assert again.board.badges == {}
+    finally:
+        again.close()

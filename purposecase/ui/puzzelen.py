@@ -31,7 +31,7 @@ from ..checks import run_checks
 from ..errors import InvalidInput
 from ..messages import Translator
 from ..model import MAX_ITEM_LENGTH
-from ..pieces import PIECES, get_piece
+from ..pieces import PIECE_KEYS, PIECES, get_piece
 from ..workspace import DRAFT, MAX_COMMENT, REACTIONS, SHARED_CASE, LoadedShared, WorkspaceSession
 from .canvas import CanvasView
 from .common import StatusLine, esc, message_html, safe_callback, subtitle_html
@@ -1046,12 +1046,50 @@ class SamenPuzzelenChapter(ChapterShell):
         self.feed.set_focus(self.board.piece, follow=False)
         if self.feed.present:
             self.board.follow(self.feed.present)
+        self._looked: dict[str, int] = {}
+        """Piece → the last change this page had seen when the piece was shown (page-local)."""
+        self.board.piece_buttons.observe(self._on_piece_looked, "value")
+        self.show_piece_notices()
 
     def _focus(self, piece: str, follow: bool) -> None:
         if self.feed is not None:
             self.feed.set_focus(piece, follow=follow)
+        self.show_piece_notices()
+
+    def _on_piece_looked(self, _change=None) -> None:
+        if self.board is not None and self.feed is not None:
+            self._looked[self.board.piece] = self.feed.last_id
+        self.show_piece_notices()
+
+    def show_piece_notices(self) -> None:
+        """Badge each piece with the partners' reactions that are new since this link last looked (DESIGN.md §8).
+
+        "Last looked" is when the link last opened this chapter (stored per link), or — for a piece
+        shown on this page since — the moment it was shown. The piece on screen has no badge.
+        """
+        if self.board is None or self.notices is None or self.feed is None:
+            return
+        from ..workspace.live import new_reactions
+
+        shared = self.board.loaded.shared
+        piece_of = {item.id: key for key in PIECE_KEYS for item in shared.items(key)}
+        since = self.notices.opened_at
+        counts: dict[str, int] = {}
+        current = self.board.piece
+        self._looked[current] = self.feed.last_id
+        by_piece_since: dict[str, dict[str, int]] = {}
+        for start in {since, *self._looked.values()}:
+            by_piece_since[str(start)] = new_reactions(self.session, start, SHARED_CASE)
+        for item_id, key in piece_of.items():
+            start = max(since, self._looked.get(key, since))
+            n = by_piece_since[str(start)].get(item_id, 0)
+            if n and key != current:
+                counts[key] = counts.get(key, 0) + n
+        self.board.set_piece_badges(counts)
 
     def on_workspace_change(self, event) -> None:
         """Show shares, adoptions, edits, reactions and the meeting made elsewhere (never over what is typed)."""
         if self.board is not None:
             self.board.on_change(event)
+            if event.touches(REACTIONS, SHARED_CASE):
+                self.show_piece_notices()
