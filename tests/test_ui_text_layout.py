@@ -1,0 +1,73 @@
+"""Text and layout (issue 18): old messages go away, the upload button says what it does, draft tabs show progress."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from datetime import UTC, datetime
+
+from purposecase.backup import backup_bytes
+from purposecase.ui.common import PageContext
+from purposecase.ui.delen import DelenChapter, css_string, upload_label_html
+from purposecase.workspace import create_workspace
+
+
+def text_of(markup: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+def upload(panel, name: str, data: bytes) -> None:
+    panel.uploader.value = ({"name": name, "type": "application/json", "size": len(data), "content": memoryview(data),
+                             "last_modified": datetime.now(UTC)},)
+
+
+def test_a_message_goes_away_with_the_next_click():
+    """"Ans is toegevoegd" stood above the viewer link made afterwards; every click now starts without it."""
+    from purposecase.ui.zelf_invullen import ZelfInvullenChapter
+
+    _, token = create_workspace("Pact")
+    page = ZelfInvullenChapter(PageContext(sleutel=token))
+    overview = page.body
+    overview.partner_name.value = "Ans"
+    overview.add_partner_button.click()
+    assert "Ans is toegevoegd" in text_of(page.status.value)
+    overview.viewer_button.click()
+    assert "toegevoegd" not in text_of(page.status.value)
+    overview.partner_name.value = ""
+    overview.add_partner_button.click()  # a click that has something new to say says it
+    assert "naam" in text_of(page.status.value).lower()
+
+
+def test_an_old_import_message_does_not_stand_next_to_a_new_one():
+    trekker, token = create_workspace("Pact")
+    page = DelenChapter(context=PageContext(sleutel=token))
+    panel = page.import_panel
+    data = backup_bytes(trekker.backup(history=False), "json")
+    panel.import_button.click()  # nothing chosen yet
+    assert "bestand" in text_of(page.status.value)
+    upload(panel, "pact.json", data)
+    panel.target_dropdown.value = "new"
+    panel.import_button.click()
+    assert page.status.value == ""  # the "choose a file first" of before is gone
+    first = panel.result.value
+    assert "pc-new-links" in first
+    upload(panel, "pact.json", data)
+    assert panel.result.value == "" and first  # a new file: the result of the last import is gone
+
+
+def test_the_upload_button_does_not_say_zero_after_a_file_is_chosen():
+    _, token = create_workspace("Pact")
+    panel = DelenChapter(context=PageContext(sleutel=token, lang="en")).import_panel
+    assert '"Choose a file"' in panel.upload_label.value and "pc-upload-area" in panel.upload_label.value
+    upload(panel, "case.json", json.dumps({"x": 1}).encode())  # read (and refused): the widget forgets it
+    assert panel.uploader.value == ()  # ipywidgets would now draw "Choose a file (0)" …
+    _, trekker_token = create_workspace("Ander pact")
+    good = DelenChapter(context=PageContext(sleutel=trekker_token)).import_panel
+    upload(good, "pact.json", backup_bytes(create_workspace("Derde")[0].backup(history=False), "json"))
+    assert '"Kies een ander bestand"' in good.upload_label.value  # … the page draws its own label instead
+
+
+def test_the_label_is_a_safe_css_string():
+    assert css_string('a"b</style>') == '"a\\22 b\\3c \\2f style\\3e "'
+    assert "</style>" not in upload_label_html('x</style><script>alert(1)</script>').split("<style>", 1)[1][:-8]
