@@ -71,3 +71,23 @@ def test_the_upload_button_does_not_say_zero_after_a_file_is_chosen():
 def test_the_label_is_a_safe_css_string():
     assert css_string('a"b</style>') == '"a\\22 b\\3c \\2f style\\3e "'
     assert "</style>" not in upload_label_html('x</style><script>alert(1)</script>').split("<style>", 1)[1][:-8]
+
+
+def test_draft_piece_tabs_mark_the_pieces_that_are_filled_in():
+    from purposecase.pieces import PIECE_KEYS
+    from purposecase.ui.zelf_invullen import ZelfInvullenChapter
+
+    trekker, _ = create_workspace("Pact")
+    _, ptoken = trekker.add_partner("Ans", "ROC")
+    editor = ZelfInvullenChapter(PageContext(sleutel=ptoken)).body
+    assert list(editor.piece_buttons.icons) == [""] * 11
+    editor.model.piece = "inbreng"
+    editor.add_button.click()
+    assert editor.piece_buttons.icons[PIECE_KEYS.index("inbreng")] == ""  # an empty row is not "filled in"
+    editor.rows[0].text.value = "Twee begeleiders"
+    assert editor.piece_buttons.icons[PIECE_KEYS.index("inbreng")] == "check"
+    assert editor.piece_buttons.tooltips[PIECE_KEYS.index("inbreng")] == "Inbreng: ingevuld"
+    assert editor.piece_buttons.tooltips[0] == "Impact: nog leeg"
+    assert editor.piece_buttons.value == "inbreng"  # marking a tab does not move the user
+    editor.rows[0].text.value = "  "
+    assert editor.piece_buttons.icons[PIECE_KEYS.index("inbreng")] == ""
