@@ -96,21 +96,6 @@ def upload_guard_html(t: Translator) -> str:
     )
 
 
-def css_string(text: str) -> str:
-    """Return ``text`` as a quoted CSS string; every character but letters, digits and spaces is hex-escaped."""
-    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
-
-
-def upload_label_html(label: str) -> str:
-    """Return the style that gives the upload button ``label`` instead of ipywidgets' "description (count)".
-
-    ipywidgets 8 writes ``f"{description} ({len(value)})"`` into the button; the file is read
-    and forgotten at once, so it always said "(0)", also after a file was chosen (issue 18).
-    The button's own text is hidden (``font-size: 0``) and ``label`` is drawn after the icon.
-    """
-    return f"<style>.pc-upload-area {{ --pc-upload-label: {css_string(label)}; }}</style>"
-
-
 def problems_html(lines: list[str], kind: str = "error") -> str:
     """Return a message box with a first line and a list of the rest (all escaped)."""
     if not lines:
@@ -243,9 +228,10 @@ class ImportPanel(ipw.VBox):
             accept=UPLOAD_ACCEPT, multiple=False, description=t("delen.kies_bestand"), layout=ipw.Layout(width="auto"),
             tooltip=t("delen.kies_bestand"),
         )
+        # ipywidgets 8 writes f"{description} ({len(value)})" into the button; the file is read and forgotten
+        # at once, so it said "(0)" also after a file was chosen (issue 18). theme.css hides that text and draws
+        # the tooltip instead: "Kies een bestand", after a file "Kies een ander bestand".
         self.uploader.add_class("pc-upload")
-        # the label the button shows (not "… (0)"): "Kies een bestand", after a file "Kies een ander bestand"
-        self.upload_label = ipw.HTML(upload_label_html(t("delen.kies_bestand")), layout=ipw.Layout(display="none"))
         self.guard = ipw.HTML(upload_guard_html(t))
         # written by the browser-side size check when it refuses a file (see _GUARD_JS)
         self.refused = ipw.Text(value="", layout=ipw.Layout(display="none"))
@@ -276,7 +262,7 @@ class ImportPanel(ipw.VBox):
         self.refused.observe(guard(self._on_refused), "value")
         self.import_button.on_click(guard(self._on_import))
         model.observe(guard(self._on_target), "target")
-        area = ipw.VBox([ipw.HBox([self.uploader]), self.upload_label, self.guard, self.refused])
+        area = ipw.VBox([ipw.HBox([self.uploader]), self.guard, self.refused])
         area.add_class("pc-upload-area")
         limit = t("delen.import_limiet", max=MAX_UPLOAD_BYTES // (1024 * 1024))
         self.children = [
@@ -330,8 +316,7 @@ class ImportPanel(ipw.VBox):
             # forget the file in the widget: the same file can be chosen again, and no copy lingers
             self.uploader.value = ()
         self.upload = upload
-        self.upload_label.value = upload_label_html(t("delen.ander_bestand"))
-        self.uploader.tooltip = t("delen.ander_bestand")
+        self.uploader.tooltip = t("delen.ander_bestand")  # the button's label (theme.css)
         self.file_info.value = message_html(t("delen.bestand_gelezen", bestand=name) + " " + upload.describe(t), "info")
         if self.chapter.model.target == "new":
             self.name_text.value = upload.title()

@@ -743,6 +743,7 @@ class PropositionPanel(ipw.VBox):
             if section in self.sort_buttons:
                 items = vp.items(section)
                 self.sort_buttons[section].disabled = items == vp.ranked(section)
+                self.sort_buttons[section].layout.display = "" if len(items) > 1 else "none"
         self._render_suggestions(vp)
         self._render_details()
 

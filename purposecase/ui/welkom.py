@@ -167,7 +167,8 @@ class WelkomChapter(ChapterShell):
         children: list[ipw.Widget] = [self.about, self.steps_title, self.steps]
         if self.session is not None:
             self.refresh_button = ipw.Button(
-                description=t("welkom.vernieuwen"), icon="refresh", layout=ipw.Layout(width="auto")
+                description=t("welkom.vernieuwen"), icon="refresh",
+                layout=ipw.Layout(width="auto", align_self="flex-start"),
             )
             self.refresh_button.add_class("pc-welkom-refresh")
             self.refresh_button.on_click(safe_callback(self.status, t)(self._on_refresh))
