@@ -374,20 +374,18 @@ def describe_merge(mine: ImpactRoadmap, theirs: ImpactRoadmap, combined: ImpactR
                 if groups:
                     parts.append(t(key, velden=_fields(groups, t)))
             lines.append(t("roadmap.combineer.velden", n=n, wat=wat, delen="; ".join(parts)))
-        elif mine_changed and step == my[step.id] and step != their.get(step.id):
-            if before is None:
-                lines.append(t("roadmap.combineer.mijn", n=n, wat=wat))
+        else:
+            if mine_changed and step == my[step.id] and step != their.get(step.id):
+                new_key, from_key = "roadmap.combineer.mijn", "roadmap.combineer.uit_mijn"
+            elif theirs_changed and step != my.get(step.id):
+                new_key, from_key = "roadmap.combineer.hun", "roadmap.combineer.uit_hun"
+            else:
+                continue
+            if before is None:  # a new step
+                lines.append(t(new_key, n=n, wat=wat))
             else:
                 groups = _fields(rm.changed_groups(step, before), t)
-                lines.append(t("roadmap.combineer.velden", n=n, wat=wat,
-                               delen=t("roadmap.combineer.uit_mijn", velden=groups)))
-        elif theirs_changed and step != my.get(step.id):
-            if before is None:
-                lines.append(t("roadmap.combineer.hun", n=n, wat=wat))
-            else:
-                groups = _fields(rm.changed_groups(step, before), t)
-                lines.append(t("roadmap.combineer.velden", n=n, wat=wat,
-                               delen=t("roadmap.combineer.uit_hun", velden=groups)))
+                lines.append(t("roadmap.combineer.velden", n=n, wat=wat, delen=t(from_key, velden=groups)))
     kept = {s.id for s in combined.steps}
     for step in [*mine.steps, *(s for s in theirs.steps if s.id not in my)]:
         if step.id not in kept:
