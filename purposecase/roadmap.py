@@ -870,11 +870,66 @@ def run_roadmap_checks(
 
 
 # ----------------------------------------------------------------- merging
+FIELD_GROUPS: dict[str, tuple[str, ...]] = {
+    "wat": ("wat",),
+    "skills": ("skills",),
+    "eigenaren": ("eigenaren",),
+    "middelen": ("middelen",),
+    "inzet": ("inzet",),
+    "belemmeringen": ("belemmeringen",),
+    "opbrengst": ("opbrengst",),
+    "periode": ("start", "eind"),
+    "dient": ("dient",),
+}
+"""The parts of a step that combine on their own; a period (start and end) moves as one."""
+
+FieldSource = Literal["mijn", "hun", "beide"]
+"""Where a combined part comes from: mine, theirs, or changed in both (mine counts)."""
+
+
+def changed_groups(step: RoadmapStep, base: RoadmapStep) -> list[str]:
+    """Return the parts (keys of :data:`FIELD_GROUPS`) in which ``step`` differs from ``base``, in order."""
+    return [g for g, names in FIELD_GROUPS.items() if any(getattr(step, n) != getattr(base, n) for n in names)]
+
+
+def merge_step(mine: RoadmapStep, theirs: RoadmapStep, base: RoadmapStep) -> tuple[RoadmapStep, dict[str, FieldSource]]:
+    """Combine one step both versions changed, part by part (:data:`FIELD_GROUPS`).
+
+    A part only one side changed takes that side's value; a part both changed to different values
+    takes mine (the other version stays in the history). Parts that came out equal are not reported.
+
+    Returns:
+        The combined step and, per part that differed between the versions, where it came from
+        (``"mijn"``, ``"hun"`` or ``"beide"``).
+    """
+    data = mine.model_dump()
+    sources: dict[str, FieldSource] = {}
+    for group, names in FIELD_GROUPS.items():
+        m = [getattr(mine, n) for n in names]
+        th = [getattr(theirs, n) for n in names]
+        b = [getattr(base, n) for n in names]
+        if m == th:
+            continue
+        if m != b and th != b:
+            sources[group] = "beide"
+        elif m != b:
+            sources[group] = "mijn"
+        else:
+            sources[group] = "hun"
+            for n in names:
+                data[n] = theirs.model_dump()[n]
+    try:
+        return RoadmapStep.model_validate(data), sources
+    except ValidationError:  # parts that do not fit together: keep mine whole
+        return mine, {g: ("mijn" if s == "mijn" else "beide") for g, s in sources.items()}
+
+
 def combine(mine: ImpactRoadmap, theirs: ImpactRoadmap, base: ImpactRoadmap) -> ImpactRoadmap:
-    """Merge two versions that both started from ``base`` (three-way, per step id).
+    """Merge two versions that both started from ``base`` (three-way, per step id, then per part).
 
     - a step only one side changed (or added) takes that side's version;
-    - a step both changed takes *mine* (the other version stays in the history);
+    - a step both changed is combined part by part (:func:`merge_step`): what only one side
+      changed comes from that side; a part both changed takes *mine* (the other stays in the history);
     - a step one side removed stays removed unless the other side changed it;
     - order: theirs, with my new steps appended in my order;
     - ``trekker_partner``: mine if I changed it, else theirs.
@@ -889,7 +944,10 @@ def combine(mine: ImpactRoadmap, theirs: ImpactRoadmap, base: ImpactRoadmap) -> 
         old = base_steps.get(s.id)
         if s.id in mine_steps:
             my = mine_steps[s.id]
-            out.append(my if old is None or my != old else s)
+            if old is not None and my != old and s != old:
+                out.append(merge_step(my, s, old)[0])
+            else:
+                out.append(my if old is None or my != old else s)
         elif old is None or s != old:
             out.append(s)  # they added or changed it; my removal does not win
     for s in mine.steps:

@@ -80,6 +80,7 @@ __all__ = [
     "Voordeelverschaffer",
     "add_item",
     "add_proposition",
+    "add_suggestion",
     "detach",
     "drop_dangling_links",
     "edit_item",
@@ -101,6 +102,8 @@ __all__ = [
     "rename",
     "restore_revision",
     "set_links",
+    "sort_by_belang",
+    "suggestions",
     "update_propositions",
     "weighted_share",
 ]
@@ -131,7 +134,7 @@ VALUE_MAP: tuple[str, ...] = ("producten", "pijnverzachters", "voordeelverschaff
 """Sections of the value map (left-hand side of our layout)."""
 SECTIONS: tuple[str, ...] = VALUE_MAP + PROFILE
 RANKED: tuple[str, ...] = PROFILE
-"""Sections whose items carry an importance (``belang``) and are listed by it."""
+"""Sections whose items carry an importance (``belang``); sorted by it when the user asks (:func:`sort_by_belang`)."""
 LINKS: dict[str, tuple[str, str]] = {
     "pijnverzachters": ("verzacht", "pijnen"),
     "voordeelverschaffers": ("creeert", "voordelen"),
@@ -366,30 +369,76 @@ def new_proposition(
     doelgroep_item_id: str | None = None,
     proposition_id: str | None = None,
 ) -> ValueProposition:
-    """Return a new value proposition whose value map starts from the shared case's ``waarde``.
+    """Return a new, empty value proposition for one target group.
 
-    Every ``waarde`` item of ``shared`` becomes a product or service (linked by
-    ``waarde_item_id``), the first :data:`MAX_ITEMS` of them when the shared case has more
-    (a longer list would make the proposition invalid and step 4 unusable); the profile
-    starts empty. For a shared doelgroep the id is derived from the shared item's id, so
-    two pages create the same proposition.
+    The value map starts empty: what the partners offer one target group is not what they
+    offer another (issue 18: the employers' value landed in the students' offer). The shared
+    case's ``waarde`` items are offered as suggestions instead (:func:`suggestions`,
+    :func:`add_suggestion`). For a shared doelgroep the id is derived from the shared item's
+    id, so two pages create the same proposition.
 
     Args:
         doelgroep: the target group's wording.
-        shared: the shared case (``None``: no seed).
+        shared: the shared case (kept for callers; nothing of it is copied in).
         doelgroep_item_id: the shared ``doelgroepen`` item, or ``None`` for an own target group.
         proposition_id: explicit id (default: derived, or random for an own target group).
 
     Raises:
         pydantic.ValidationError: for an empty or too long ``doelgroep``.
     """
+    del shared  # nothing is seeded from it any more
     if proposition_id is None:
         proposition_id = _seed_id("d", doelgroep_item_id) if doelgroep_item_id else new_id()
-    waarde = shared.items("waarde")[:MAX_ITEMS] if shared else []
-    producten = [Product(id=_seed_id("w", w.id), text=w.text, waarde_item_id=w.id) for w in waarde]
-    return ValueProposition(
-        id=proposition_id, doelgroep=doelgroep, doelgroep_item_id=doelgroep_item_id, producten=producten
-    )
+    return ValueProposition(id=proposition_id, doelgroep=doelgroep, doelgroep_item_id=doelgroep_item_id)
+
+
+def suggestions(vp: ValueProposition, shared: SharedCase) -> list[SharedItem]:
+    """Return the shared case's ``waarde`` items no product of ``vp`` comes from yet, in the shared order.
+
+    They are what step 4 offers for "Producten en diensten": one click adds one
+    (:func:`add_suggestion`), linked by ``waarde_item_id``.
+    """
+    used = {p.waarde_item_id for p in vp.producten if p.waarde_item_id}
+    return [w for w in shared.items("waarde") if w.id not in used]
+
+
+def add_suggestion(proposition_id: str, waarde: SharedItem) -> PropOperation:
+    """Return an operation that adds the shared ``waarde`` item as a product, linked by ``waarde_item_id``.
+
+    The product's id is derived from the shared item's, so the same suggestion taken on two
+    pages is added once.
+
+    Raises:
+        pydantic.ValidationError (when applied): when the section already holds :data:`MAX_ITEMS`.
+    """
+    derived, spare = _seed_id("w", waarde.id), new_id()
+
+    def change(vp: ValueProposition) -> ValueProposition:
+        if any(p.waarde_item_id == waarde.id for p in vp.producten):
+            return vp  # taken already (another tab, or this operation applied again)
+        item_id = spare if vp.find(derived) is not None else derived
+        product = Product(id=item_id, text=waarde.text, waarde_item_id=waarde.id)
+        return _rebuild(vp, producten=[*vp.producten, product])
+
+    return _on(proposition_id, change)
+
+
+def sort_by_belang(proposition_id: str, section: str) -> PropOperation:
+    """Return an operation that puts the items of a ranked section in order of importance, highest first.
+
+    Rows keep the order they were entered in (a changed importance does not move a row on
+    screen); this sorts them once, when the user asks. Stable: equal importance keeps its order.
+
+    Raises:
+        ValueError: for a section without importance.
+    """
+    if section not in RANKED:
+        raise ValueError(f"section {section!r} is not ranked; expected one of {', '.join(RANKED)}")
+
+    def change(vp: ValueProposition) -> ValueProposition:
+        return _rebuild(vp, **{section: vp.ranked(section)})
+
+    return _on(proposition_id, change)
 
 
 def _replace(doc: ValuePropositions, vp: ValueProposition) -> ValuePropositions:
@@ -466,6 +515,7 @@ def add_item(
     item_id: str | None = None,
     belang: int = DEFAULT_BELANG,
     soort: str = "functioneel",
+    waarde_item_id: str | None = None,
 ) -> PropOperation:
     """Return an operation that adds one item to ``section`` of a proposition.
 
@@ -478,6 +528,7 @@ def add_item(
         item_id: its id (default: a fresh one, fixed when the operation is made).
         belang: importance 1–5 (ranked sections only).
         soort: kind of a job (``taken`` only).
+        waarde_item_id: the shared ``waarde`` item a product comes from (``producten`` only).
 
     Raises:
         ValueError: for an unknown section (at once); pydantic.ValidationError (when applied)
@@ -490,6 +541,8 @@ def add_item(
         data["belang"] = belang
     if section == "taken":
         data["soort"] = soort
+    if section == "producten" and waarde_item_id:
+        data["waarde_item_id"] = waarde_item_id
 
     def change(vp: ValueProposition) -> ValueProposition:
         if vp.find(item_id) is not None:
@@ -756,8 +809,8 @@ def reconcile(doc: ValuePropositions, shared: SharedCase) -> Reconciled:
       back is no longer orphaned.
     - Links to pains or gains that no longer exist are dropped, as are product links
       to ``waarde`` items removed from the shared case; each drop is reported.
-    - A shared doelgroep without a proposition gets a new one (value map seeded
-      from the shared ``waarde``, see :func:`new_proposition`), appended in the
+    - A shared doelgroep without a proposition gets a new, empty one (the shared
+      ``waarde`` is offered as suggestions, see :func:`suggestions`), appended in the
       shared case's order.
     """
     doelgroepen = {i.id for i in shared.items("doelgroepen")}

@@ -217,7 +217,9 @@ def new_page(browser, **options):
     page = context.new_page()
     page.set_default_timeout(90_000)
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    # "leave this page?" while a save is pending (werkboek.js) lets a test navigate on; every other dialog
+    # (a script that ran) is recorded and dismissed
+    page.on("dialog", lambda d: d.accept() if d.type == "beforeunload" else (dialogs.append(d.message), d.dismiss()))
     page.dialogs = dialogs
     return context, page, dialogs
 

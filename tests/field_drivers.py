@@ -225,6 +225,7 @@ def target_group(w: World, text: str) -> Outcome:
 def target_group_rename(w: World, text: str) -> Outcome:
     page, panel = _panel(w.trekker)
     panel.name_text.value = text
+    panel.model.autosave()  # what the timer does once typing stops
     names = [p.doelgroep for p in _propositions(w)]
     return Outcome([n for n in names if n != BEFORE], messages(page), BEFORE in names)
 
@@ -240,6 +241,7 @@ def value_item(w: World, text: str) -> Outcome:
 def value_item_edit(w: World, text: str) -> Outcome:
     page, panel = _panel(w.trekker)
     panel.rows["pijnen"][0].text.value = text
+    panel.model.autosave()  # what the timer does once typing stops
     items = [i.text for i in _propositions(w)[0].pijnen]
     return Outcome([t for t in items if t != BEFORE], messages(page), BEFORE in items)
 

@@ -39,20 +39,25 @@ def test_one_target_group_end_to_end(browser, voila_server, artifacts):
     context, page, dialogs = new_page(browser)
     page.goto(voila_server.url("06_waardepropositie.ipynb", f"sleutel={ttoken}"))
     page.locator(".pc-vp-tabs").wait_for()
-    assert page.locator(".pc-vp-row-producten input").input_value() == "Beweegtuinen in drie kernen"
+    assert page.locator(".pc-vp-row-producten").count() == 0  # the value map starts empty (issue 18) ...
     page.screenshot(path=str(artifacts / "waardepropositie-start.png"))
+    page.locator(".pc-vp-suggestion", has_text="Beweegtuinen in drie kernen").click()  # ... the waarde is offered
+    expect(page.locator(".pc-vp-row-producten textarea")).to_have_value("Beweegtuinen in drie kernen")
 
     add(page, "taken", "Dichtbij huis bewegen")
     add(page, "pijnen", "Geen plek om te sporten <img src=x onerror=alert(1)>")
     add(page, "pijnen", "Te weinig bewegen")
     page.locator(".pc-vp-row-pijnen").nth(1).locator(".pc-vp-belang select").select_option(label="5")
-    expect(page.locator(".pc-vp-row-pijnen input").first).to_have_value("Te weinig bewegen")  # ranked first
+    page.wait_for_timeout(800)  # the row does not jump when its importance changes (issue 18) ...
+    expect(page.locator(".pc-vp-row-pijnen textarea").nth(1)).to_have_value("Te weinig bewegen")
+    page.locator(".pc-vp-section-pijnen .pc-vp-sort").click()  # ... only when asked
+    expect(page.locator(".pc-vp-row-pijnen textarea").first).to_have_value("Te weinig bewegen")
     add(page, "voordelen", "Gezelligheid in het dorp")
     add(page, "pijnverzachters", "Beweegtuin op loopafstand")
-    page.locator(".pc-vp-row-pijnverzachters .pc-vp-links select").select_option(label="Te weinig bewegen")
+    page.locator(".pc-vp-row-pijnverzachters .pc-vp-link", has_text="Te weinig bewegen").locator("input").check()
     page.locator(".pc-vp-fit-summary", has_text="Pijnen verzacht 62 %").wait_for()
     page.locator(".pc-vp-name input").fill("Bewoners van Doornenburg, Haalderen en Gendt")
-    page.locator(".pc-vp-name input").press("Enter")
+    page.locator(".pc-state-saved").wait_for(timeout=20_000)  # saved a few seconds after typing stops
     page.locator(".pc-hint", has_text="In de gedeelde Purpose Case: ‘Bewoners van drie kernen’").wait_for()
     page.wait_for_timeout(500)
     page.screenshot(path=str(artifacts / "waardepropositie-trekker.png"))

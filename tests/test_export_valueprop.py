@@ -87,7 +87,10 @@ def propose(trekker, groups=("dg1", "dg2")):
     loaded = vp.load_propositions(trekker)
     by_group = {p.doelgroep_item_id: p.id for p in loaded.propositions.propositions}
     base = loaded.base
+    waarde = trekker.shared_case().shared.items("waarde")[0]
     for group in groups:
+        # the shared waarde is a suggestion now (issue 18): the trekker takes it with one click
+        base = vp.update_propositions(trekker, vp.add_suggestion(by_group[group], waarde), base=base).base
         base = vp.update_propositions(trekker, fill(by_group[group], CONTENT[group]), base=base).base
     return vp.load_propositions(trekker)
 

@@ -7,7 +7,9 @@ import html
 import re
 from datetime import UTC, datetime
 
+import ipywidgets as ipw
 import pytest
+from xss_corpus import walk_widgets
 
 from purposecase.backup import backup_bytes
 from purposecase.examples import load_case
@@ -142,7 +144,7 @@ def test_roles_see_what_they_may_do():
 
     v_page = DelenChapter(context=PageContext(sleutel=viewer_token))
     assert v_page.import_panel is None
-    assert "niets importeren" in text_of("".join(getattr(w, "value", "") for w in v_page.children))
+    assert "niets importeren" in text_of("".join(w.value for w in walk_widgets(v_page) if isinstance(w, ipw.HTML)))
 
 
 def test_a_partner_imports_a_file_as_their_own_draft():

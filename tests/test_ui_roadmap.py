@@ -409,3 +409,29 @@ def test_partner_and_viewer_export_the_roadmap_and_write_nothing(workspace):
 
 def test_without_a_link_there_is_no_export():
     assert page("").export_button is None
+
+
+def test_combine_says_per_field_what_it_takes_from_which_version(workspace):
+    """Issue 18: "Combineer beide" combined a step both tabs changed by keeping one of them, without saying so."""
+    tab1, tab2 = page(workspace["trekker"]).board, page(workspace["trekker"]).board
+    tab1.add_button.click()
+    tab1.editor.wat.value = "Verkennen"
+    assert tab1.save_now()
+    tab2.model.reload()
+    tab2.render(editor=True)
+    tab1.editor.wat.value = "Verkennen met de scholen"  # only tab 1 changes what the step is
+    tab1.editor.skills.value = "Overleggen"  # both change the skills
+    assert tab1.save_now()
+    tab2.editor.middelen.value = "Subsidie van de provincie"  # only tab 2 changes the resources
+    tab2.editor.skills.value = "Plannen"
+    assert not tab2.save_now()
+    explain = text_of(tab2.conflict_text.value)
+    assert "uit jouw versie: “Middelen en bekostiging”" in explain
+    assert "uit de andere versie: “Wat is de stap”" in explain
+    assert "in beide versies veranderd, jouw tekst telt" in explain and "“Welke skills zijn nodig”" in explain
+    tab2.combine_button.click()
+    step = rm.load_roadmap(workspace["session"]).roadmap.steps[0]
+    assert (step.wat, step.middelen, step.skills) == (
+        "Verkennen met de scholen", "Subsidie van de provincie", "Plannen"
+    )
+    assert "Middelen en bekostiging" in text_of(tab2.status.value)  # the message after combining says it too

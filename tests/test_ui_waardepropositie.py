@@ -38,13 +38,23 @@ def add(panel, section, text):
     panel.add_buttons[section].click()
 
 
-def test_every_shared_target_group_has_a_proposition_started_from_waarde(workspace):
-    _, ttoken, _, _ = workspace
+def test_every_shared_target_group_has_a_proposition_with_waarde_as_suggestions(workspace):
+    """Issue 18: "Producten en diensten" starts empty; the shared waarde is offered, one click adds one, linked."""
+    trekker, ttoken, _, _ = workspace
     panel = page(ttoken).panel
     assert [label for label, _ in panel.selector.options] == ["Bewoners van drie kernen", "Sportclubs"]
+    assert panel.rows["producten"] == [] and panel.vp.producten == []
+    assert list(panel.suggestion_buttons) == ["w1"] and panel.suggestion_box.layout.display == "flex"
+    assert panel.suggestion_buttons["w1"].description == "Beweegtuinen in drie kernen"
+    panel.suggestion_buttons["w1"].click()
     assert [r.text.value for r in panel.rows["producten"]] == ["Beweegtuinen in drie kernen"]
+    stored = vp.load_propositions(trekker).propositions.get(panel.current)
+    assert [(p.text, p.waarde_item_id) for p in stored.producten] == [("Beweegtuinen in drie kernen", "w1")]
+    assert panel.suggestion_buttons == {} and panel.suggestion_box.layout.display == "none"  # offered once
     assert "In de gedeelde Purpose Case: ‘Bewoners van drie kernen’" in text_of(panel.name_html.value)
     assert "n.v.t." in text_of(panel.fit_summary.value)  # empty profile: no fit yet, not 0 %
+    panel.selector.value = panel.selector.options[1][1]  # the other target group still starts empty
+    assert panel.rows["producten"] == [] and list(panel.suggestion_buttons) == ["w1"]
 
 
 def test_add_rank_and_link(workspace):
@@ -56,12 +66,21 @@ def test_add_rank_and_link(workspace):
     add(panel, "pijnen", "Geen plek om te sporten")
     add(panel, "voordelen", "Gezelligheid in het dorp")
     assert [r.text.value for r in panel.rows["pijnen"]] == ["Te weinig bewegen", "Geen plek om te sporten"]
-    panel.rows["pijnen"][1].belang.value = 5  # rank: the most important pain moves to the top
+    assert panel.sort_buttons["pijnen"].disabled  # already in order of importance
+    panel.rows["pijnen"][1].belang.value = 5  # issue 18: the row stays where it is ...
+    assert [r.text.value for r in panel.rows["pijnen"]] == ["Te weinig bewegen", "Geen plek om te sporten"]
+    assert not panel.sort_buttons["pijnen"].disabled
+    panel.sort_buttons["pijnen"].click()  # ... until the user asks to sort
     assert [r.text.value for r in panel.rows["pijnen"]] == ["Geen plek om te sporten", "Te weinig bewegen"]
+    assert [p.text for p in vp.load_propositions(trekker).propositions.get(panel.current).pijnen][0] == (
+        "Geen plek om te sporten"
+    )
     add(panel, "pijnverzachters", "Beweegtuin op loopafstand")
     reliever = panel.rows["pijnverzachters"][0]
     assert [label for label, _ in reliever.links.options] == ["Geen plek om te sporten", "Te weinig bewegen"]
-    reliever.links.value = (reliever.links.options[0][1],)
+    assert [box.description for box in reliever.links.checkboxes] == ["Geen plek om te sporten", "Te weinig bewegen"]
+    reliever.links.checkboxes[0].value = True  # a checkbox, not a Ctrl-click list
+    assert reliever.links.value == (reliever.links.options[0][1],)
     summary = text_of(panel.fit_summary.value)
     assert "Pijnen verzacht 62 % (5 van 8 punten)" in summary and "Fit totaal 45 %" in summary
     stored = vp.load_propositions(trekker).propositions.get(panel.current)
@@ -80,8 +99,8 @@ def test_deleting_a_pain_drops_its_links_visibly(workspace):
     add(panel, "pijnen", "Eenzaamheid")
     add(panel, "pijnverzachters", "Wandelgroep")
     reliever = panel.rows["pijnverzachters"][0]
-    assert len(reliever.links.options) == 1 and reliever.links.rows >= 2  # a list, not a closed "0 selected" box
-    reliever.links.value = (reliever.links.options[0][1],)
+    assert len(reliever.links.checkboxes) == 1  # one checkbox per pain, not a closed "0 selected" box
+    reliever.links.checkboxes[0].value = True
     panel.rows["pijnen"][0].remove.click()
     notice = text_of(panel.notice.value)
     assert "‘Wandelgroep’ was gekoppeld aan de verwijderde pijn ‘Eenzaamheid’" in notice
@@ -131,6 +150,7 @@ def test_own_target_group_and_proposal_to_the_shared_case(workspace):
     panel.new_group_button.click()
     assert panel.vp.doelgroep == "Ouders van <jonge> kinderen" and panel.vp.doelgroep_item_id is None
     assert "&lt;jonge&gt;" in panel.proposal_html.value and "<jonge>" not in panel.proposal_html.value
+    panel.suggestion_buttons["w1"].click()
     add(panel, "producten", "Beweegspeeltuin")
     rows = text_of(panel.proposal_html.value)
     assert "Doelgroepen Ouders van <jonge> kinderen nieuw" in rows
@@ -143,6 +163,7 @@ def test_own_target_group_and_proposal_to_the_shared_case(workspace):
     assert len(new) == 1 and new[0].origin_names == [vp.ORIGIN_LABEL]
     assert panel.propose_button.disabled  # nothing left to propose
     panel.name_text.value = "Ouders van jonge kinderen"  # sharpen again: the proposal updates the same item
+    panel.model.save_now()  # (the name saves itself a few seconds after typing stops)
     assert "aangepast" in text_of(panel.proposal_html.value)
     panel.propose_button.click()
     texts = [i.text for i in trekker.shared_case().shared.items("doelgroepen")]
@@ -172,6 +193,7 @@ def test_history_and_restore(workspace):
     panel = page(ttoken).panel
     add(panel, "pijnen", "Te weinig bewegen")
     panel.rows["pijnen"][0].text.value = "Te weinig beweging"
+    panel.model.save_now()  # (text saves itself a few seconds after typing stops)
     panel.tabs.selected_index = 3
     history = text_of(panel.history_html.value)
     assert "Revisie 2 · trekker" in history and "item gewijzigd (pijnen)" in history
@@ -245,3 +267,41 @@ def test_a_store_failure_never_shows_a_traceback(workspace, monkeypatch):
     monkeypatch.setattr(vp, "fits", lambda *_a: 1 / 0)
     panel.figure_button.click()
     assert "Er ging iets mis" in text_of(panel.status.value)
+
+
+def test_text_fields_save_after_typing_stops_and_keep_the_cursor(workspace, monkeypatch):
+    """Issue 18: value-proposition texts autosave like the other editors, not only on Enter or leaving the field."""
+    import time
+
+    import ipywidgets as ipw
+
+    monkeypatch.setattr("purposecase.ui.editor.AUTOSAVE_SECONDS", 0.2)
+    trekker, ttoken, _, _ = workspace
+    panel = page(ttoken).panel
+    add(panel, "taken", "Bewegen")
+    row = panel.rows["taken"][0]
+    assert isinstance(row.text, ipw.Textarea) and row.text.continuous_update  # wraps; every keystroke counts
+    row.text.value = "Bewegen dicht bij huis"
+    assert panel.model.dirty and "Nog niet opgeslagen" in text_of(panel.save_state.value)
+    deadline = time.monotonic() + 5
+    while panel.model.dirty and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stored = vp.load_propositions(trekker).propositions.get(panel.current)
+    assert stored.taken[0].text == "Bewegen dicht bij huis"
+    assert panel.rows["taken"][0] is row  # the row the user types in was not redrawn under the cursor
+    assert row.original == "Bewegen dicht bij huis"
+    panel.name_text.value = "Bewoners van Gendt"
+    deadline = time.monotonic() + 5
+    while panel.model.dirty and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert vp.load_propositions(trekker).propositions.get(panel.current).doelgroep == "Bewoners van Gendt"
+    assert panel.selector.options[0][0] == "Bewoners van Gendt"
+
+
+def test_long_texts_are_not_cut_off(workspace):
+    _, ttoken, _, _ = workspace
+    panel = page(ttoken).panel
+    long = "Een taak die veel langer is dan één regel, zodat hij in een smal vak moet afbreken " * 3
+    add(panel, "taken", long)
+    text = panel.rows["taken"][0].text
+    assert text.value == long.strip() and text.rows >= 4  # wraps over lines, and grows with its text (CSS)

@@ -160,13 +160,19 @@ def test_section_limit():
 
 
 # ------------------------------------------------------- reconciliation
-def test_reconcile_creates_propositions_seeded_from_waarde():
+def test_reconcile_creates_empty_propositions_with_waarde_as_suggestions():
+    """Issue 18: the value map starts empty; the shared waarde is offered, and taking one links it."""
     shared = shared_with(doelgroepen=[("dg1", "Bewoners"), ("dg2", "Scholen")])
     rec = vp.reconcile(ValuePropositions(), shared)
     assert len(rec.added) == 2
     first = rec.document.propositions[0]
     assert (first.doelgroep, first.doelgroep_item_id) == ("Bewoners", "dg1")
-    assert [(p.text, p.waarde_item_id) for p in first.producten] == [("Beweegtuinen", "w1")]
+    assert first.producten == [] and [w.text for w in vp.suggestions(first, shared)] == ["Beweegtuinen"]
+    take = vp.add_suggestion(first.id, shared.items("waarde")[0])
+    taken = take(rec.document)
+    assert [(p.text, p.waarde_item_id) for p in taken.get(first.id).producten] == [("Beweegtuinen", "w1")]
+    assert take(taken) == taken and vp.suggestions(taken.get(first.id), shared) == []  # once only
+    assert taken.get(rec.document.propositions[1].id).producten == []  # the other target group is untouched
     # deterministic: a second page derives the same ids
     assert vp.reconcile(ValuePropositions(), shared).document == rec.document
     assert vp.reconcile(rec.document, shared).added == ()
@@ -202,9 +208,21 @@ def test_dangling_links_are_dropped_and_reported():
 def test_product_link_to_a_deleted_waarde_item_is_dropped_visibly():
     shared = shared_with()
     doc = vp.reconcile(ValuePropositions(), shared).document
+    doc = vp.add_suggestion(doc.propositions[0].id, shared.items("waarde")[0])(doc)
     rec = vp.reconcile(doc, puzzle.remove("waarde", "w1")(shared))
     assert rec.document.propositions[0].producten[0].waarde_item_id is None
     assert [(d.section, d.item_text, d.target_id) for d in rec.dropped] == [("producten", "Beweegtuinen", "w1")]
+
+
+def test_sort_by_belang_only_when_asked():
+    v = proposition(pains=[("a", 2), ("b", 5), ("c", 2)])
+    doc = ValuePropositions(propositions=[v])
+    doc = vp.edit_item("vp1", "pijnen", "c", belang=4)(doc)
+    assert [p.id for p in doc.get("vp1").pijnen] == ["a", "b", "c"]  # an importance changes, the order stays
+    doc = vp.sort_by_belang("vp1", "pijnen")(doc)
+    assert [p.id for p in doc.get("vp1").pijnen] == ["b", "c", "a"]
+    with pytest.raises(ValueError):
+        vp.sort_by_belang("vp1", "producten")
 
 
 # --------------------------------------------------------------- proposal
@@ -213,6 +231,7 @@ def test_proposal_updates_and_adds_with_origin_and_reopens_agreed_pieces():
     doc = vp.reconcile(ValuePropositions(), shared).document
     pid = doc.propositions[0].id
     doc = vp.rename(pid, "Bewoners van Gendt")(doc)
+    doc = vp.add_suggestion(pid, shared.items("waarde")[0])(doc)
     doc = vp.add_item(pid, "producten", "Pumptrack", item_id="pt")(doc)
     changes = vp.preview_proposal(doc.get(pid), shared)
     assert [(c.piece, c.action) for c in changes] == [

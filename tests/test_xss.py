@@ -376,9 +376,10 @@ def test_a_shared_case_with_more_waarde_items_than_a_proposition_holds_keeps_ste
     trekker.update_shared(op)
     loaded = vp.load_propositions(trekker)
     assert len(loaded.propositions.propositions) == 1
-    assert len(loaded.propositions.propositions[0].producten) == vp.MAX_ITEMS
+    assert loaded.propositions.propositions[0].producten == []  # the value map starts empty (issue 18)
     chapter = WaardepropositieChapter(PageContext(sleutel=token))
     assert chapter.status.value == "" and chapter.panel is not None
+    assert len(chapter.panel.suggestion_buttons) == vp.MAX_ITEMS  # the waarde offered, as many as fit
 
 
 # ------------------------------------------------------------------ exports

@@ -198,11 +198,19 @@ def safe_callback(status: StatusLine, t: Translator) -> Callable[[Callable[..., 
     message instead; a store error with a known ``code`` (a write the link's role
     may not do, a database that is unreachable, a conflict, text that is not valid
     Unicode) gets its own message.
+
+    A click on a button is the user's next action: the message of the action before
+    ("… is toegevoegd", "2 items zijn samengevoegd", an import that is done) is no
+    longer news, so ``status`` is cleared before the click's handler runs; the handler
+    says what is true now. Changes of a value (typing, ticking) leave the message alone:
+    they also arrive from code (a reload, a link between widgets), not only from the user.
     """
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if args and isinstance(args[0], ipw.Button):
+                status.clear()  # a new action: the last one's message is no longer true
             try:
                 return fn(*args, **kwargs)
             except Exception as exc:  # noqa: BLE001 - the page must never show a traceback

@@ -40,19 +40,15 @@ from ..export import MEDIA_TYPES, ExportFile, file_name, today
 from ..messages import Translator
 from ..workspace import (
     MAX_NAME_LENGTH,
-    AccessError,
     ConflictError,
     Forbidden,
     InvalidInput,
-    RevokedToken,
     StoreUnavailable,
-    WorkspaceSession,
-    open_workspace,
 )
-from .common import PageContext, StatusLine, esc, header_html, message_html, safe_callback, style_widget, subtitle_html
+from .common import esc, message_html, safe_callback, subtitle_html
 from .export_button import ExportButton, workspace_file
 from .links import chapter_url, link_html
-from .nav import NavBar
+from .shell import ChapterShell
 
 NOTEBOOK = "08_delen.ipynb"
 OVERVIEW = "04_zelf_invullen.ipynb"
@@ -186,6 +182,20 @@ class ExportPanel(ipw.VBox):
         options.append((t("delen.hele_werkruimte"), "workspace"))
         return options
 
+    def refresh_subjects(self) -> None:
+        """List the drafts shared now (after a change elsewhere); a choice that is gone falls back to the case."""
+        if self.chapter.session is None:
+            return
+        options = self._subjects()
+        if list(self.subject_dropdown.options) == options:
+            return
+        model = self.chapter.model
+        keep = model.subject if model.subject in [value for _, value in options] else "shared"
+        with self.subject_dropdown.hold_trait_notifications():
+            self.subject_dropdown.options = options
+            self.subject_dropdown.value = keep
+        model.subject = keep
+
     def _on_subject(self, _change=None) -> None:
         workspace = self.chapter.model.subject == "workspace" and self.chapter.session is not None
         self.history_checkbox.layout.display = "" if workspace else "none"
@@ -215,8 +225,12 @@ class ImportPanel(ipw.VBox):
         style = {"description_width": "initial"}
         self.upload: Upload | None = None
         self.uploader = ipw.FileUpload(
-            accept=UPLOAD_ACCEPT, multiple=False, description=t("delen.kies_bestand"), layout=ipw.Layout(width="auto")
+            accept=UPLOAD_ACCEPT, multiple=False, description=t("delen.kies_bestand"), layout=ipw.Layout(width="auto"),
+            tooltip=t("delen.kies_bestand"),
         )
+        # ipywidgets 8 writes f"{description} ({len(value)})" into the button; the file is read and forgotten
+        # at once, so it said "(0)" also after a file was chosen (issue 18). theme.css hides that text and draws
+        # the tooltip instead: "Kies een bestand", after a file "Kies een ander bestand".
         self.uploader.add_class("pc-upload")
         self.guard = ipw.HTML(upload_guard_html(t))
         # written by the browser-side size check when it refuses a file (see _GUARD_JS)
@@ -302,6 +316,7 @@ class ImportPanel(ipw.VBox):
             # forget the file in the widget: the same file can be chosen again, and no copy lingers
             self.uploader.value = ()
         self.upload = upload
+        self.uploader.tooltip = t("delen.ander_bestand")  # the button's label (theme.css)
         self.file_info.value = message_html(t("delen.bestand_gelezen", bestand=name) + " " + upload.describe(t), "info")
         if self.chapter.model.target == "new":
             self.name_text.value = upload.title()
@@ -314,6 +329,7 @@ class ImportPanel(ipw.VBox):
             chapter.status.show(t("delen.eerst_bestand"), "warning")
             return
         self.import_button.disabled = True
+        self.result.value = ""  # the message of an import before is no longer news
         target, session = chapter.model.target, chapter.session
         try:
             if target == "new":
@@ -368,41 +384,39 @@ class ImportPanel(ipw.VBox):
         self.result.value = '<div class="pc-new-links">' + "".join(parts) + "</div>"
 
 
-class DelenChapter(ipw.VBox):
+class DelenChapter(ChapterShell):
     """Chapter "Delen en bewaren": exports (poster, slides, spreadsheet, Markdown, JSON/YAML) and import.
 
     Args:
         context: page context (language, secret link); default read from the page's address.
+        session: an opened workspace session (tests); default opened from ``context.sleutel``.
 
-    Public attributes (for tests): ``status``, ``model``, ``session``, ``export_panel``
-    (:class:`ExportPanel`), ``import_panel`` (:class:`ImportPanel`, ``None`` for a viewer).
+    Public attributes (for tests): those of :class:`~purposecase.ui.shell.ChapterShell` (``nav``, ``status``,
+    ``session``, ``workspace_line``, ``feed`` …), ``model``, ``export_panel`` (:class:`ExportPanel`),
+    ``import_panel`` (:class:`ImportPanel`, ``None`` for a viewer).
     """
 
-    def __init__(self, context: PageContext | None = None) -> None:
-        super().__init__()
-        self.add_class("pc-chapter")
-        self.add_class("pc-delen")
-        self.context = context or PageContext.from_query()
-        t = self.t = Translator(self.context.lang)
-        self.status = StatusLine()
+    NOTEBOOK = NOTEBOOK
+    TITLE, INTRO = "delen.titel", "delen.intro"
+    CSS_CLASS = "pc-delen"
+
+    def build(self) -> ipw.Widget:
+        """Return the export and the import (what the link's role may do; the public parts without a link)."""
+        t = self.t
         self.model = DelenModel()
-        self.session: WorkspaceSession | None = None
         self.export_panel: ExportPanel | None = None
         self.import_panel: ImportPanel | None = None
-        # the navigation bar shows the workspace and the role; the line is kept for notebook users and tests
-        self.workspace_line = ipw.HTML()
-        self.nav = NavBar(self.context, NOTEBOOK, t=t, lookup=False)
-        self.children = [
-            style_widget(), self.nav, ipw.HTML(header_html(t("delen.titel"), t("delen.intro"))), self.status,
-        ]
-        try:
-            self._open()
-        except Exception:  # noqa: BLE001 - never a traceback on the page
-            import logging
-            import traceback
-
-            logging.getLogger("purposecase.ui").error("opening the chapter failed:\n%s", traceback.format_exc())
-            self.status.show(t("fout.onverwacht"), "error")
+        if self.problem == "opslag.onbereikbaar":  # nothing to offer until the store is back
+            return ipw.VBox()
+        self.export_panel = ExportPanel(self)
+        children: list[ipw.Widget] = [self.export_panel]
+        if self.session is not None and self.session.role == "viewer":
+            children.append(ipw.HTML(subtitle_html(t("delen.import_titel"))))
+            children.append(ipw.HTML(message_html(t("delen.kijker_geen_import"), "info")))
+        else:
+            self.import_panel = ImportPanel(self)
+            children.append(self.import_panel)
+        return ipw.VBox(children)
 
     def example(self):
         """Return the chosen publication example (no link), or ``None``."""
@@ -411,36 +425,9 @@ class DelenChapter(ipw.VBox):
         except KeyError:
             return None
 
-    def _open(self) -> None:
-        t = self.t
-        token = self.context.sleutel
-        if token:
-            try:
-                self.session = open_workspace(token)
-            except RevokedToken:
-                self.status.show(t("toegang.ingetrokken"), "error")
-            except AccessError:
-                self.status.show(t("toegang.onbekend"), "error")
-            except StoreUnavailable:
-                self.status.show(t("opslag.onbereikbaar"), "error")
-                return
-        children = list(self.children)
-        if self.session is not None:
-            session = self.session
-            me = session.me()
-            who = f" · {me.name}" if me else ""
-            role = t(f"rol.{session.role}")
-            self.workspace_line.value = (
-                f'<p class="pc-workspace-line"><span class="pc-workspace-name">{esc(session.workspace().name)}</span>'
-                f' · <span class="pc-role">{esc(t("zelf.jouw_rol", rol=role))}</span>{esc(who)}</p>'
-            )
-            self.nav.set_session(session)
-        self.export_panel = ExportPanel(self)
-        children.append(self.export_panel)
-        if self.session is not None and self.session.role == "viewer":
-            children.append(ipw.HTML(subtitle_html(t("delen.import_titel"))))
-            children.append(ipw.HTML(message_html(t("delen.kijker_geen_import"), "info")))
-        else:
-            self.import_panel = ImportPanel(self)
-            children.append(self.import_panel)
-        self.children = children
+    def on_workspace_change(self, event) -> None:
+        """Offer drafts shared (or made private) elsewhere in the export's list."""
+        from ..workspace.documents import DRAFT
+
+        if self.export_panel is not None and self.session is not None and event.touches(DRAFT):
+            self.export_panel.refresh_subjects()

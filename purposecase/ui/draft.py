@@ -252,6 +252,8 @@ class DraftEditor(ipw.VBox):
         self.share_checkbox.observe(guard(self._on_share), "value")
         history.observe(guard(self._on_history_open), "selected_index")
         model.observe(guard(self._on_piece), "piece")
+        model.observe(guard(lambda _c: self._mark_filled()), "revision")
+        self._mark_filled()
         model.observe(guard(self._on_dirty), "dirty")
         model.observe(guard(lambda _c: self._refresh_canvas()), "base")
 
@@ -362,6 +364,18 @@ class DraftEditor(ipw.VBox):
 
     def _on_piece(self, _change=None) -> None:
         self._render_piece()
+
+    def filled(self) -> list[str]:
+        """Return the keys of the pieces with at least one item that has text, in canvas order."""
+        return [p.key for p in PIECES if any(str(i["text"]).strip() for i in self.model.items.get(p.key, ()))]
+
+    def _mark_filled(self) -> None:
+        """Mark the piece tabs that are filled in: a check icon, and "ingevuld" for screen readers (issue 18)."""
+        t, filled = self.t, set(self.filled())
+        self.piece_buttons.icons = ["check" if p.key in filled else "" for p in PIECES]
+        self.piece_buttons.tooltips = [
+            t("concept.stuk_ingevuld" if p.key in filled else "concept.stuk_leeg", stuk=p.name(t.lang)) for p in PIECES
+        ]
 
     def _on_dirty(self, change=None) -> None:
         if change is not None and change["new"]:

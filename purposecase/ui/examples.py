@@ -17,9 +17,9 @@ from ..messages import Translator
 from ..model import PurposeCase, compare
 from ..pieces import get_piece
 from .canvas import CanvasView, highlight, item_html
-from .common import PageContext, StatusLine, esc, message_html, safe_callback, style_widget
+from .common import PageContext, esc, message_html, safe_callback
 from .export_button import ExportButton
-from .nav import NavBar
+from .shell import ChapterShell
 from .trainer import PresenterPanel, QuizPanel
 
 MAX_HITS_SHOWN = 200
@@ -147,7 +147,7 @@ def compare_html(a: PurposeCase, b: PurposeCase, t: Translator) -> str:
     return f'<table class="pc-compare">{head}<tbody>{"".join(rows)}</tbody></table>'
 
 
-class ExamplesChapter(ipw.VBox):
+class ExamplesChapter(ChapterShell):
     """The examples chapter: choose, filter, search and compare the ten cases; present them; quiz a group.
 
     Args:
@@ -155,14 +155,19 @@ class ExamplesChapter(ipw.VBox):
         context: page context (language, secret link); default read from the page's address.
         quiz_seed: seed of the quiz's random order (tests); ``None`` for a fresh order.
 
-    Public widgets (for tests): ``nav``, ``sector_dropdown``, ``case_dropdown``,
+    Public attributes (for tests): those of :class:`~purposecase.ui.shell.ChapterShell` (``nav``, ``status``
+    …), ``sector_dropdown``, ``case_dropdown``,
     ``questions_checkbox``, ``case_info``, ``canvas``, ``search_text``,
     ``search_results``, ``hit_case_dropdown``, ``open_hit_button``,
     ``left_dropdown``, ``right_dropdown``, ``comparison``, ``presenter``
     (:class:`~purposecase.ui.trainer.PresenterPanel`), ``quiz``
-    (:class:`~purposecase.ui.trainer.QuizPanel`), ``tabs``, ``load_note``, ``status``.
+    (:class:`~purposecase.ui.trainer.QuizPanel`), ``tabs``, ``load_note``. The page shows nothing of a
+    workspace, so it follows no change feed.
     """
 
+    NOTEBOOK = NOTEBOOK
+    TITLE, INTRO = "voorbeelden.titel", "voorbeelden.intro"
+    LIVE = False
     TAB_PRESENT = 3
     TAB_QUIZ = 4
 
@@ -172,29 +177,23 @@ class ExamplesChapter(ipw.VBox):
         context: PageContext | None = None,
         quiz_seed: int | None = None,
     ) -> None:
-        super().__init__()
-        self.add_class("pc-chapter")
-        self.context = context or PageContext.from_query()
-        t = self.t = Translator(self.context.lang)
-        self.status = StatusLine()
         self._quiz_seed = quiz_seed
-        self.nav = NavBar(self.context, NOTEBOOK, t=t)
+        self._no_data = False
         try:
             catalogue = catalogue if catalogue is not None else load_catalogue()
         except Exception:  # noqa: BLE001 - a broken data folder must not break the page
             catalogue = CaseCatalogue((), ())
-            self.status.show(t("voorbeelden.geen_data"), "error")
+            self._no_data = True
         self.model = ExamplesModel(catalogue)
-        self._build()
+        super().__init__(context)
 
     # ------------------------------------------------------------------ view
-    def _build(self) -> None:
+    def build(self) -> ipw.Widget:
+        """Return the note on cases that did not load and the five tabs (view, search, compare, present, quiz)."""
         t, model = self.t, self.model
+        if self._no_data:
+            self.status.show(t("voorbeelden.geen_data"), "error")
         cases = model.catalogue.cases
-        header = ipw.HTML(
-            f'<header class="pc-header"><h1>{esc(t("voorbeelden.titel"))}</h1>'
-            f'<p class="pc-intro">{esc(t("voorbeelden.intro"))}</p></header>'
-        )
         self.load_note = ipw.HTML(self._load_note_html())
         style = {"description_width": "initial"}
 
@@ -313,7 +312,7 @@ class ExamplesChapter(ipw.VBox):
 
         self._on_slug()
         self._on_compare()
-        self.children = [style_widget(), self.nav, header, self.load_note, self.status, self.tabs]
+        return ipw.VBox([self.load_note, self.tabs])
 
     def _case_options(self) -> list[tuple[str, str]]:
         t = self.t

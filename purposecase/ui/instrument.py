@@ -19,8 +19,8 @@ from ..examples import CaseCatalogue, load_catalogue
 from ..messages import Translator
 from ..model import Item
 from ..pieces import PIECE_KEYS, PIECES, get_piece
-from .common import PageContext, StatusLine, esc, header_html, safe_callback, style_widget
-from .nav import NavBar
+from .common import PageContext, esc, safe_callback
+from .shell import ChapterShell
 
 NOTEBOOK = "02_purpose_case.ipynb"
 
@@ -167,31 +167,34 @@ class InstrumentModel(tl.HasTraits):
         self.example = 0
 
 
-class InstrumentChapter(ipw.VBox):
+class InstrumentChapter(ChapterShell):
     """The instrument: the eleven pieces explorable on the canvas, and the two processes.
 
     Args:
         context: page context (language, secret link); default read from the page's address.
         catalogue: the example cases (default: the publication's ten).
 
-    Public widgets (for tests): ``nav``, ``status``, ``piece_buttons``, ``group_buttons``, ``canvas``,
-    ``detail``, ``example_button``, ``processes``; the state is ``model``.
+    Public attributes (for tests): those of :class:`~purposecase.ui.shell.ChapterShell` (``nav``, ``status``
+    …), ``piece_buttons``, ``group_buttons``, ``canvas``, ``detail``, ``example_button``, ``processes``; the
+    state is ``model``. The page shows nothing of a workspace, so it follows no change feed.
     """
 
+    NOTEBOOK = NOTEBOOK
+    TITLE, INTRO = "instrument.titel", "instrument.intro"
+    CSS_CLASS = "pc-instrument"
+    LIVE = False
+
     def __init__(self, context: PageContext | None = None, catalogue: CaseCatalogue | None = None) -> None:
-        super().__init__()
-        self.add_class("pc-chapter")
-        self.add_class("pc-instrument")
-        self.context = context or PageContext.from_query()
-        t = self.t = Translator(self.context.lang)
-        self.status = StatusLine()
         try:
             self.catalogue = catalogue if catalogue is not None else load_catalogue()
         except Exception:  # noqa: BLE001 - the instrument stays usable without examples
             self.catalogue = CaseCatalogue((), ())
         self.model = InstrumentModel()
-        self.nav = NavBar(self.context, NOTEBOOK, t=t)
-        header = ipw.HTML(header_html(t("instrument.titel"), t("instrument.intro")))
+        super().__init__(context)
+
+    def build(self) -> ipw.Widget:
+        """Return the pickers, the canvas with the piece explained, and the two processes."""
+        t = self.t
         about = ipw.HTML(
             f'<div class="pc-text"><p>{esc(t("instrument.uitleg_1"))}</p><p>{esc(t("instrument.uitleg_2"))}</p></div>'
         )
@@ -233,11 +236,8 @@ class InstrumentChapter(ipw.VBox):
             layout=ipw.Layout(grid_template_columns="minmax(0, 3fr) minmax(0, 2fr)", grid_gap="20px"),
         )
         layout.add_class("pc-instrument-layout")
-        self.children = [
-            style_widget(),
-            self.nav,
-            header,
-            self.status,
+        self._render()
+        return ipw.VBox([
             about,
             self.piece_buttons,
             self.group_buttons,
@@ -245,8 +245,7 @@ class InstrumentChapter(ipw.VBox):
             ipw.HTML(f'<h2 class="pc-subtitle">{esc(t("instrument.processen"))}</h2>'),
             self.processes,
             ipw.HTML(f'<p class="pc-source">{esc(t("instrument.bron"))}</p>'),
-        ]
-        self._render()
+        ])
 
     def _render(self, _change=None) -> None:
         t, model = self.t, self.model

@@ -331,23 +331,61 @@ def blank_step(existing: list[str]) -> dict[str, Any]:
     return _row(RoadmapStep(id=rm.new_step_id(existing)))
 
 
+FIELD_LABELS = {
+    "wat": "roadmap.veld.wat",
+    "skills": "roadmap.veld.skills",
+    "eigenaren": "roadmap.veld.eigenaren",
+    "middelen": "roadmap.veld.middelen",
+    "inzet": "roadmap.veld.inzet",
+    "belemmeringen": "roadmap.veld.belemmeringen",
+    "opbrengst": "roadmap.veld.opbrengst",
+    "periode": "roadmap.kol.periode",
+    "dient": "roadmap.veld.dient",
+}
+"""How the parts of a step (:data:`purposecase.roadmap.FIELD_GROUPS`) are named in "what combining does"."""
+
+
+def _fields(groups: list[str], t: Translator) -> str:
+    return ", ".join(f"“{t(FIELD_LABELS[g]).rstrip('?')}”" for g in groups)
+
+
 def describe_merge(mine: ImpactRoadmap, theirs: ImpactRoadmap, combined: ImpactRoadmap,
                    base: ImpactRoadmap, t: Translator) -> list[str]:
-    """Return, per step, what combining two roadmaps does (:func:`purposecase.roadmap.combine`), translated."""
+    """Return, per step and per field, what combining two roadmaps does (:func:`purposecase.roadmap.combine`).
+
+    A step both versions changed names which fields come from which version, and which fields
+    both changed (there mine counts and the other stays in the history), so nothing is kept silently.
+    """
     old = {s.id: s for s in base.steps}
     my = {s.id: s for s in mine.steps}
     their = {s.id: s for s in theirs.steps}
     lines = []
     for n, step in enumerate(combined.steps, start=1):
         wat = _short(step.wat, 60) or t("roadmap.zonder_titel")
-        mine_changed = step.id in my and my[step.id] != old.get(step.id)
-        theirs_changed = step.id in their and their[step.id] != old.get(step.id)
-        if mine_changed and theirs_changed and my[step.id] != their[step.id]:
-            lines.append(t("roadmap.combineer.beide", n=n, wat=wat))
-        elif mine_changed and step == my[step.id] and step != their.get(step.id):
-            lines.append(t("roadmap.combineer.mijn", n=n, wat=wat))
-        elif theirs_changed and step != my.get(step.id):
-            lines.append(t("roadmap.combineer.hun", n=n, wat=wat))
+        before = old.get(step.id)
+        mine_changed = step.id in my and my[step.id] != before
+        theirs_changed = step.id in their and their[step.id] != before
+        if before is not None and mine_changed and theirs_changed and my[step.id] != their[step.id]:
+            _, sources = rm.merge_step(my[step.id], their[step.id], before)
+            parts = []
+            for source, key in (("mijn", "roadmap.combineer.uit_mijn"), ("hun", "roadmap.combineer.uit_hun"),
+                                ("beide", "roadmap.combineer.in_beide")):
+                groups = [g for g, s in sources.items() if s == source]
+                if groups:
+                    parts.append(t(key, velden=_fields(groups, t)))
+            lines.append(t("roadmap.combineer.velden", n=n, wat=wat, delen="; ".join(parts)))
+        else:
+            if mine_changed and step == my[step.id] and step != their.get(step.id):
+                new_key, from_key = "roadmap.combineer.mijn", "roadmap.combineer.uit_mijn"
+            elif theirs_changed and step != my.get(step.id):
+                new_key, from_key = "roadmap.combineer.hun", "roadmap.combineer.uit_hun"
+            else:
+                continue
+            if before is None:  # a new step
+                lines.append(t(new_key, n=n, wat=wat))
+            else:
+                groups = _fields(rm.changed_groups(step, before), t)
+                lines.append(t("roadmap.combineer.velden", n=n, wat=wat, delen=t(from_key, velden=groups)))
     kept = {s.id for s in combined.steps}
     for step in [*mine.steps, *(s for s in theirs.steps if s.id not in my)]:
         if step.id not in kept:

@@ -20,8 +20,8 @@ import traitlets as tl
 
 from ..messages import Translator
 from ..sdgs import SDGS, get_sdg, normalise_sdgs
-from .common import PageContext, StatusLine, esc, header_html, safe_callback, style_widget
-from .nav import NavBar, open_session
+from .common import StatusLine, esc, safe_callback
+from .shell import ChapterShell
 
 NOTEBOOK = "01_waardecreatie.ipynb"
 log = logging.getLogger("purposecase.ui")
@@ -167,6 +167,24 @@ class SdgPanel(ipw.VBox):
         self.children = children
         self._show_state()
 
+    def reload(self) -> None:
+        """Read the stored choice again (saved elsewhere); a choice not yet saved on this page is kept.
+
+        A kept choice still names the revision it started from, so saving it asks which one wins.
+        """
+        if self.session is None:
+            return
+        _, base = self.session.meta_revision()
+        stored = self.session.sdgs()
+        if self.model.dirty or self._theirs is not None:
+            return
+        with self.model.hold_trait_notifications():
+            self.model.saved = stored
+            self.model.chosen = stored
+            self.model.base = base
+        self._set_ticks(stored)
+        self._show_state()
+
     # ------------------------------------------------------------------ view
     def _show_state(self) -> None:
         t = self.t
@@ -242,45 +260,42 @@ class SdgPanel(ipw.VBox):
         self._save(self._theirs[1])
 
 
-class WaardecreatieChapter(ipw.VBox):
+class WaardecreatieChapter(ChapterShell):
     """A different view on value creation: the publication's first chapters, and the SDG choice.
 
     Args:
         context: page context (language, secret link); default read from the page's address.
         session: an opened workspace session (tests); default opened from ``context.sleutel``.
 
-    Public widgets (for tests): ``nav``, ``status``, ``sdg_panel``, ``text_before``, ``text_after``.
+    Public attributes (for tests): those of :class:`~purposecase.ui.shell.ChapterShell` (``nav``, ``status``,
+    ``session``, ``feed`` …), ``sdg_panel``, ``text_before``, ``text_after``. The SDG choice follows the live
+    feed (:meth:`on_workspace_change`), never over a choice not yet saved.
     """
 
-    def __init__(self, context: PageContext | None = None, session=None) -> None:
-        super().__init__()
-        self.add_class("pc-chapter")
-        self.add_class("pc-waardecreatie")
-        self.context = context or PageContext.from_query()
-        t = self.t = Translator(self.context.lang)
-        self.status = StatusLine()
-        self.session = session
-        if session is None and self.context.sleutel:
-            try:
-                self.session, problem = open_session(self.context)
-            except Exception:  # noqa: BLE001 - never a traceback on the page
-                log.exception("waardecreatie: opening the workspace failed")
-                problem = "fout.onverwacht"
-            if problem:
-                self.status.show(t(problem), "error")
-        self.nav = NavBar(self.context, NOTEBOOK, session=self.session, t=t, lookup=False)
-        header = ipw.HTML(header_html(t("waardecreatie.titel"), t("waardecreatie.intro")))
+    NOTEBOOK = NOTEBOOK
+    TITLE, INTRO = "waardecreatie.titel", "waardecreatie.intro"
+    CSS_CLASS = "pc-waardecreatie"
+
+    def build(self) -> ipw.Widget:
+        """Return the text around the SDG choice (stored for the trekker, read-only for others, an exercise)."""
+        t = self.t
         self.text_before = ipw.HTML(sections_html(SECTIONS, t))
         self.text_after = ipw.HTML(
             sections_html(SECTIONS_AFTER, t) + f'<p class="pc-source">{esc(t("waardecreatie.bron"))}</p>'
         )
         try:
-            self.sdg_panel: ipw.Widget = SdgPanel(t, self.status, self.session)
+            self.sdg_panel: SdgPanel = SdgPanel(t, self.status, self.session)
         except Exception:  # noqa: BLE001 - the text must stay readable when the store fails
             log.exception("waardecreatie: the SDG choice could not be loaded")
             self.status.show(t("opslag.onbereikbaar"), "error")
             self.sdg_panel = SdgPanel(t, self.status, None)
         for w in (self.text_before, self.text_after):
             w.add_class("pc-text")
-        self.children = [style_widget(), self.nav, header, self.status, self.text_before, self.sdg_panel,
-                         self.text_after]
+        return ipw.VBox([self.text_before, self.sdg_panel, self.text_after])
+
+    def on_workspace_change(self, event) -> None:
+        """Show an SDG choice saved elsewhere (the ``meta`` document)."""
+        from ..workspace.documents import META  # here: a page without a link never imports the store
+
+        if self.sdg_panel.session is not None and event.touches(META):
+            self.sdg_panel.reload()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 
 import ipywidgets as ipw
+import traitlets as tl
 
 from .. import valueprop as vp_mod
 from ..bidi import isolate
@@ -75,6 +76,7 @@ NOTE_KEYS = {
     "loskoppelen": "vp.notitie.loskoppelen",
     "weg": "vp.notitie.weg",
     "voorstel": "vp.notitie.voorstel",
+    "sorteren": "vp.notitie.sorteren",
 }
 TABS = ("vp.tab.canvas", "vp.tab.fit", "vp.tab.voorstel", "vp.tab.geschiedenis")
 HISTORY_TAB = 3
@@ -84,6 +86,11 @@ LABEL_LENGTH = 90
 def _short(text: str, limit: int = LABEL_LENGTH) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def t_add(t: Translator, text: str) -> str:
+    """Return the tooltip of a suggestion: "Voeg ‘…’ toe als product of dienst" (plain text)."""
+    return t("vp.suggestie_tip", tekst=text)
 
 
 def percent(share: float | None, t: Translator) -> str:
@@ -251,29 +258,88 @@ def note_text(note: str | None, t: Translator) -> str:
     return f"{what} ({t(SECTION_TITLES[section]).lower()})" if section in SECTION_TITLES else what
 
 
+def text_rows(text: str, width: int = 60) -> int:
+    """Return how many lines a text field needs to show ``text`` whole (2–8; the browser grows it further)."""
+    lines = sum(max(1, -(-len(line) // width)) for line in (text or "").split("\n"))
+    return max(2, min(8, lines))
+
+
+class LinkChecks(ipw.VBox):
+    """Which pains (gains) an item relieves (creates): one checkbox per target, no Ctrl-click list.
+
+    Args:
+        options: ``(label, id)`` of every target, in the order shown.
+        value: the ids ticked.
+        description: the line above the boxes ("verzacht:").
+        guard: the page's :func:`~purposecase.ui.common.safe_callback`.
+
+    Traits:
+        value: the ids ticked, in the order of ``options`` (observe it as one would a ``SelectMultiple``).
+
+    Public widgets: ``checkboxes`` (one per option, in order), ``options``.
+    """
+
+    value = tl.Tuple()
+
+    def __init__(self, options: list[tuple[str, str]], value: tuple[str, ...], description: str, guard) -> None:
+        self.options = options
+        self.checkboxes = []
+        for label, target in options:
+            box = ipw.Checkbox(value=target in value, description=label, indent=False,
+                               layout=ipw.Layout(width="auto", max_width="100%"))
+            box.add_class("pc-vp-link")
+            box.observe(guard(self._on_box), "value")
+            self.checkboxes.append(box)
+        boxes = ipw.HBox(self.checkboxes, layout=ipw.Layout(flex_flow="row wrap", width="100%"))
+        boxes.add_class("pc-vp-link-boxes")
+        super().__init__([ipw.HTML(f'<span class="pc-vp-link-label">{esc(description)}</span>'), boxes])
+        self._syncing = True
+        self.value = tuple(target for _, target in options if target in value)
+        self._syncing = False
+        self.observe(guard(self._on_value), "value")
+
+    def _on_box(self, _change=None) -> None:
+        if not self._syncing:
+            self.value = tuple(target for (_, target), box in zip(self.options, self.checkboxes, strict=True)
+                               if box.value)
+
+    def _on_value(self, change) -> None:
+        self._syncing = True
+        try:
+            for (_, target), box in zip(self.options, self.checkboxes, strict=True):
+                box.value = target in change["new"]
+        finally:
+            self._syncing = False
+
+
 class ItemRow(ipw.VBox):
     """One item of a section: text, importance (ranked sections), kind (jobs), links, remove.
 
     Read-only for partners and viewers (an HTML line); for the trekker: ``text``
-    (``Text``), ``belang`` (``Dropdown`` 5…1), ``soort`` (jobs), ``links``
-    (``SelectMultiple`` of the pains or gains, labelled by their text) and ``remove``.
+    (``Textarea`` that wraps and grows, saved a few seconds after typing stops), ``belang``
+    (``Dropdown`` 5…1), ``soort`` (jobs), ``links`` (:class:`LinkChecks`: one checkbox per pain
+    or gain, labelled by its text) and ``remove``. ``original`` is the stored text when the
+    row was drawn (to see a change made elsewhere while typing).
     """
 
     def __init__(self, panel: PropositionPanel, vp: ValueProposition, section: str, item) -> None:
         t = panel.t
-        self.section, self.item_id = section, item.id
+        self.section, self.item_id, self.original = section, item.id, item.text
         self.text = self.belang = self.soort = self.links = self.remove = None
         children: list[ipw.Widget] = []
-        targets = vp.ranked(LINKS[section][1]) if section in LINKS else []
+        targets = vp.items(LINKS[section][1]) if section in LINKS else []
         linked = [x for x in targets if x.id in getattr(item, LINKS[section][0])] if section in LINKS else []
         if panel.trekker:
-            self.text = ipw.Text(value=item.text, continuous_update=False, layout=ipw.Layout(flex="1 1 auto"))
+            self.text = ipw.Textarea(
+                value=item.text, rows=text_rows(item.text), continuous_update=True,
+                layout=ipw.Layout(flex="1 1 auto", width="auto"),
+            )
             self.text.add_class("pc-vp-text")
             top: list[ipw.Widget] = [self.text]
             if section == "taken":
                 self.soort = ipw.Dropdown(
                     options=[(t(SOORT_KEYS[k]), k) for k in JOB_KINDS], value=item.soort,
-                    layout=ipw.Layout(width="130px"),
+                    layout=ipw.Layout(width="130px", flex="0 0 auto"),
                 )
                 self.soort.add_class("pc-vp-soort")
                 top.append(self.soort)
@@ -281,24 +347,21 @@ class ItemRow(ipw.VBox):
                 self.belang = ipw.Dropdown(
                     options=[(str(n), n) for n in range(5, 0, -1)], value=item.belang,
                     description=t("vp.belang"), style={"description_width": "initial"},
-                    layout=ipw.Layout(width="105px"),
+                    layout=ipw.Layout(width="105px", flex="0 0 auto"),
                 )
                 self.belang.add_class("pc-vp-belang")
                 top.append(self.belang)
-            self.remove = ipw.Button(icon="trash", tooltip=t("vp.verwijder"), layout=ipw.Layout(width="40px"))
+            self.remove = ipw.Button(icon="trash", tooltip=t("vp.verwijder"),
+                                     layout=ipw.Layout(width="40px", flex="0 0 auto"))
             self.remove.add_class("pc-icon-button")
             self.remove.add_class("pc-vp-remove")
             top.append(self.remove)
-            children.append(ipw.HBox(top, layout=ipw.Layout(width="100%", align_items="center")))
+            children.append(ipw.HBox(top, layout=ipw.Layout(width="100%", align_items="flex-start")))
             if section in LINKS:
                 if targets:
-                    self.links = ipw.SelectMultiple(
-                        options=[(_short(x.text), x.id) for x in targets],
-                        value=tuple(x.id for x in linked),
-                        description=t(LINK_LABELS[section]),
-                        rows=max(2, min(4, len(targets))),  # size=1 would be a closed "0 selected" box
-                        style={"description_width": "initial"},
-                        layout=ipw.Layout(width="98%"),
+                    self.links = LinkChecks(
+                        [(_short(x.text), x.id) for x in targets], tuple(x.id for x in linked),
+                        t(LINK_LABELS[section]), panel._guard,
                     )
                     self.links.add_class("pc-vp-links")
                     children.append(self.links)
@@ -347,6 +410,7 @@ class PropositionPanel(ipw.VBox):
         self.dropped: list[DroppedLink] = []
         self.figure = None
         self._syncing = False
+        self._typing = False  # the save under way comes from typing: leave the rows (and the cursor) alone
         self.rows: dict[str, list[ItemRow]] = {}
         self._dropped_now: list[DroppedLink] = []
         self.model = DocumentEditorModel(
@@ -395,6 +459,17 @@ class PropositionPanel(ipw.VBox):
             self.status.show(t("vp.bovenop", wie=", ".join(loaded.rebased_on)), "info")
         else:
             self.status.clear()
+        if self._typing:  # saved after typing stopped: the rows stay, what they show is refreshed
+            self._typing = False
+            vp = self.vp
+            for rows in self.rows.values():
+                for row in rows:
+                    found = vp.find(row.item_id) if vp is not None else None
+                    if found is not None:
+                        row.original = found[1].text
+            self._render_selector()
+            self._render_details()
+            return
         self._render()
 
     def _apply(self, operation, note: str, dropped: list[DroppedLink] | None = None, key=None) -> bool:
@@ -410,6 +485,7 @@ class PropositionPanel(ipw.VBox):
             self.status.show(t("vp.alleen_trekker"), "error")
             return False
         self._dropped_now = list(dropped or [])
+        self._typing = False  # a click redraws the rows
         try:
             return self.model.apply(operation, note, key=key)
         except (ValidationError, ValueError) as exc:
@@ -478,9 +554,9 @@ class PropositionPanel(ipw.VBox):
         self.orphan_box.add_class("pc-vp-orphan")
 
         # canvas tab: value map left, profile right (our layout)
-        self.name_text = ipw.Text(
-            description=t("vp.doelgroep"), continuous_update=False, style={"description_width": "initial"},
-            layout=ipw.Layout(width="560px"),
+        self.name_text = ipw.Text(  # saved a few seconds after typing stops (the one editor model)
+            description=t("vp.doelgroep"), continuous_update=True, style={"description_width": "initial"},
+            layout=ipw.Layout(width="560px", max_width="100%"),
         )
         self.name_text.add_class("pc-vp-name")
         self.name_text.observe(guard(self._on_rename), "value")
@@ -488,7 +564,16 @@ class PropositionPanel(ipw.VBox):
         self.fit_summary = ipw.HTML()
         self.add_texts: dict[str, ipw.Text] = {}
         self.add_buttons: dict[str, ipw.Button] = {}
+        self.sort_buttons: dict[str, ipw.Button] = {}
         self.section_rows: dict[str, ipw.VBox] = {}
+        self.suggestion_buttons: dict[str, ipw.Button] = {}
+        self.suggestion_list = ipw.HBox(layout=ipw.Layout(flex_flow="row wrap", width="100%"))
+        self.suggestion_box = ipw.VBox(
+            [ipw.HTML(f'<p class="pc-hint pc-vp-suggestions-label">{esc(t("vp.suggesties"))}</p>'),
+             self.suggestion_list],
+            layout=ipw.Layout(display="none"),
+        )
+        self.suggestion_box.add_class("pc-vp-suggestions")
         boxes = {}
         for section in vp_mod.SECTIONS:
             rows_box = ipw.VBox()
@@ -496,8 +581,17 @@ class PropositionPanel(ipw.VBox):
             children: list[ipw.Widget] = [
                 ipw.HTML(subtitle_html(t(SECTION_TITLES[section]), t(SECTION_HINTS[section]))), rows_box
             ]
+            if self.trekker and section in RANKED:
+                sort = ipw.Button(description=t("vp.sorteer"), icon="sort-amount-desc",
+                                  layout=ipw.Layout(width="auto", align_self="flex-end"))
+                sort.add_class("pc-vp-sort")
+                sort.on_click(guard(lambda _b, s=section: self._on_sort(s)))
+                self.sort_buttons[section] = sort
+                children.insert(1, sort)
+            if self.trekker and section == "producten":
+                children.append(self.suggestion_box)
             if self.trekker:
-                text = ipw.Text(placeholder=t("vp.nieuw_item"), layout=ipw.Layout(flex="1 1 auto"))
+                text = ipw.Text(placeholder=t("vp.nieuw_item"), layout=ipw.Layout(flex="1 1 auto", width="auto"))
                 text.add_class("pc-vp-add-text")
                 button = ipw.Button(description=t("vp.toevoegen"), icon="plus")
                 button.add_class("pc-vp-add")
@@ -606,8 +700,7 @@ class PropositionPanel(ipw.VBox):
             return f"{label} — {t('vp.eigen_kort')}"
         return label
 
-    def _render(self) -> None:
-        t = self.t
+    def _render_selector(self) -> None:
         self._keep_current_valid()
         props = self.loaded.propositions.propositions
         self._syncing = True
@@ -616,6 +709,10 @@ class PropositionPanel(ipw.VBox):
             self.selector.value = self.current
         finally:
             self._syncing = False
+
+    def _render(self) -> None:
+        t = self.t
+        self._render_selector()
         self.notice.value = dropped_html(self.dropped, t)
         self.notice_box.layout.display = "flex" if self.dropped else "none"
         vp = self.vp
@@ -635,14 +732,42 @@ class PropositionPanel(ipw.VBox):
             self._syncing = False
         self.name_html.value = self._name_html(vp)
         self.rows = {}
-        for section in vp_mod.SECTIONS:
-            rows = [ItemRow(self, vp, section, item) for item in vp.ranked(section)]
+        for section in vp_mod.SECTIONS:  # in the order entered: a changed importance moves nothing
+            rows = [ItemRow(self, vp, section, item) for item in vp.items(section)]
             for row in rows:
                 self._wire(row)
             self.rows[section] = rows
             self.section_rows[section].children = rows or [
                 ipw.HTML(f'<p class="pc-empty">{esc(t("vp.nog_niets"))}</p>')
             ]
+            if section in self.sort_buttons:
+                items = vp.items(section)
+                self.sort_buttons[section].disabled = items == vp.ranked(section)
+                self.sort_buttons[section].layout.display = "" if len(items) > 1 else "none"
+        self._render_suggestions(vp)
+        self._render_details()
+
+    def _render_suggestions(self, vp: ValueProposition) -> None:
+        """Offer the shared waarde items no product comes from yet (one click adds one)."""
+        if not self.trekker:
+            return
+        offered = vp_mod.suggestions(vp, self.loaded.shared.shared)[: vp_mod.MAX_ITEMS]
+        buttons = {}
+        for item in offered:
+            button = ipw.Button(description=_short(item.text, 60), tooltip=t_add(self.t, item.text), icon="plus",
+                                layout=ipw.Layout(width="auto", max_width="100%"))
+            button.add_class("pc-vp-suggestion")
+            button.on_click(self._guard(lambda _b, item=item: self._on_suggestion(item)))
+            buttons[item.id] = button
+        self.suggestion_buttons = buttons
+        self.suggestion_list.children = list(buttons.values())
+        self.suggestion_box.layout.display = "flex" if buttons else "none"
+
+    def _render_details(self) -> None:
+        """Redraw what follows from the stored proposition: fit, reactions, proposal (never the rows)."""
+        t, vp = self.t, self.vp
+        if vp is None:
+            return
         current_fit = vp_mod.fit(vp)
         self.fit_summary.value = fit_summary_html(current_fit, t)
         self.fit_table.value = fit_table_html(vp_mod.fits(self.loaded.propositions), t, self.current)
@@ -698,17 +823,22 @@ class PropositionPanel(ipw.VBox):
 
         def on_text(change):
             text = change["new"].strip()
-            if self._check_text(text):
+            key = ("text", pid, item_id)
+            if not self._check_text(text):  # nothing of it saves until it fits
+                self.model.pending.pop(key, None)
+                self.model.dirty = bool(self.model.pending)
+                return
 
-                def read(doc, pid=pid):
-                    found = doc.get(pid).find(item_id) if doc.get(pid) is not None else None
-                    return found[1].text if found is not None else None
+            def read(doc, pid=pid):
+                found = doc.get(pid).find(item_id) if doc.get(pid) is not None else None
+                return found[1].text if found is not None else None
 
-                edit = text_edit(
-                    read, lambda value: vp_mod.edit_item(pid, section, item_id, text=value),
-                    change["old"].strip(), text, self.t,
-                )
-                self._apply(edit, note, key=("text", pid, item_id))
+            edit = text_edit(
+                read, lambda value: vp_mod.edit_item(pid, section, item_id, text=value),
+                row.original.strip(), text, self.t,
+            )
+            self._typing = True
+            self.model.stage(key, edit, note)  # saved a few seconds after typing stops
 
         def on_belang(change):
             self._apply(vp_mod.edit_item(pid, section, item_id, belang=change["new"]), note)
@@ -750,9 +880,25 @@ class PropositionPanel(ipw.VBox):
         if self._syncing or not self.trekker or self.current is None:
             return
         text = change["new"].strip()
-        if not self._check_text(text):
+        key = ("name", self.current)
+        if not self._check_text(text):  # nothing of it saves until it fits
+            self.model.pending.pop(key, None)
+            self.model.dirty = bool(self.model.pending)
             return
-        self._apply(vp_mod.rename(self.current, text), "naam")
+        self._typing = True
+        self.model.stage(key, vp_mod.rename(self.current, text), "naam")  # saved after typing stops
+
+    def _on_suggestion(self, item) -> None:
+        if self.current is None:
+            return
+        if len(self.vp.producten) >= vp_mod.MAX_ITEMS:
+            self.status.show(self.t("vp.ongeldig", max=vp_mod.MAX_ITEMS), "error")
+            return
+        self._apply(vp_mod.add_suggestion(self.current, item), "toevoegen:producten")
+
+    def _on_sort(self, section: str) -> None:
+        if self.current is not None:
+            self._apply(vp_mod.sort_by_belang(self.current, section), f"sorteren:{section}")
 
     def _on_add(self, section: str) -> None:
         text = self.add_texts[section].value.strip()

@@ -15,9 +15,10 @@ import ipywidgets as ipw
 from ..chapters import CHAPTERS, STEPS, available_chapters, chapters_for_step
 from ..messages import Translator
 from ..progress import StepProgress
-from .common import PageContext, StatusLine, esc, header_html, safe_callback, style_widget
+from .common import esc, safe_callback
 from .links import chapter_url
-from .nav import NavBar, chapter_title, open_session
+from .nav import chapter_title
+from .shell import ChapterShell
 
 NOTEBOOK = "00_welkom.ipynb"
 log = logging.getLogger("purposecase.ui")
@@ -129,37 +130,28 @@ def chapters_html(t: Translator, *, sleutel: str = "", available: set[str] | Non
     return f'<ul class="pc-toc">{"".join(rows)}</ul>'
 
 
-class WelkomChapter(ipw.VBox):
+class WelkomChapter(ChapterShell):
     """The welcome chapter: the workbook, the five steps (with progress), all chapters.
 
     Args:
         context: page context (language, secret link); default read from the page's address.
         session: an opened workspace session (tests); default opened from ``context.sleutel``.
 
-    Public widgets (for tests): ``nav``, ``status``, ``about``, ``steps``, ``toc``,
-    ``refresh_button`` (only with a workspace); ``session``, ``progress``.
+    Public attributes (for tests): those of :class:`~purposecase.ui.shell.ChapterShell` (``nav``, ``status``,
+    ``session``, ``feed`` …), ``about``, ``steps_title``, ``steps``, ``toc``, ``refresh_button`` (only with a
+    workspace), ``progress``, ``sleutel``. With a workspace the progress follows the live feed
+    (:meth:`on_workspace_change`); the button stays for a page whose feed is offline.
     """
 
-    def __init__(self, context: PageContext | None = None, session=None) -> None:
-        super().__init__()
-        self.add_class("pc-chapter")
-        self.add_class("pc-welkom")
-        self.context = context or PageContext.from_query()
-        t = self.t = Translator(self.context.lang)
-        self.status = StatusLine()
-        self.session = session
-        self.progress: tuple[StepProgress, ...] | None = None
-        if session is None and self.context.sleutel:
-            try:
-                self.session, problem = open_session(self.context)
-            except Exception:  # noqa: BLE001 - never a traceback on the page
-                log.exception("welkom: opening the workspace failed")
-                problem = "fout.onverwacht"
-            if problem:
-                self.status.show(t(problem), "error")
+    NOTEBOOK = NOTEBOOK
+    TITLE, INTRO = "welkom.titel", "welkom.intro"
+    CSS_CLASS = "pc-welkom"
+
+    def build(self) -> ipw.Widget:
+        """Return the explanation, the five steps (with the workspace's progress) and the chapter list."""
+        t = self.t
         self.sleutel = self.context.sleutel
-        self.nav = NavBar(self.context, NOTEBOOK, session=self.session, t=t, lookup=False)
-        header = ipw.HTML(header_html(t("welkom.titel"), t("welkom.intro")))
+        self.progress: tuple[StepProgress, ...] | None = None
         self.about = ipw.HTML(
             f'<section class="pc-about" aria-label="{esc(t("welkom.wat_titel"))}">'
             f"<h2>{esc(t('welkom.wat_titel'))}</h2><p>{esc(t('welkom.wat_tekst'))}</p>"
@@ -172,23 +164,22 @@ class WelkomChapter(ipw.VBox):
         self.steps = ipw.HTML()
         self.steps.add_class("pc-steps-view")
         self.toc = ipw.HTML()
-        children: list[ipw.Widget] = [style_widget(), self.nav, header, self.status, self.about, self.steps_title]
+        children: list[ipw.Widget] = [self.about, self.steps_title, self.steps]
         if self.session is not None:
             self.refresh_button = ipw.Button(
-                description=t("welkom.vernieuwen"), icon="refresh", layout=ipw.Layout(width="auto")
+                description=t("welkom.vernieuwen"), icon="refresh",
+                layout=ipw.Layout(width="auto", align_self="flex-start"),
             )
             self.refresh_button.add_class("pc-welkom-refresh")
             self.refresh_button.on_click(safe_callback(self.status, t)(self._on_refresh))
-            children += [self.steps, self.refresh_button]
-        else:
-            children.append(self.steps)
+            children.append(self.refresh_button)
         children += [ipw.HTML(f'<h2 class="pc-subtitle">{esc(t("welkom.hoofdstukken"))}</h2>'), self.toc]
-        self.children = children
         try:
             self.render()
-        except Exception:  # noqa: BLE001 - never a traceback on the page
-            log.exception("welkom: rendering failed")
+        except Exception:  # noqa: BLE001 - the explanation and the chapters stay readable
+            log.exception("welkom: the progress could not be shown")
             self.status.show(t("fout.onverwacht"), "error")
+        return ipw.VBox(children)
 
     def render(self) -> None:
         """(Re)compute the progress and draw the steps and the chapter list."""
@@ -210,6 +201,11 @@ class WelkomChapter(ipw.VBox):
             )
         self.steps.value = steps_html(t, sleutel=self.sleutel, available=available, progress=self.progress)
         self.toc.value = chapters_html(t, sleutel=self.sleutel, available=available)
+
+    def on_workspace_change(self, event) -> None:
+        """Recompute the progress when anything but presence changed in the workspace (a live update)."""
+        if self.session is not None and (event.resync or any(c.what != "presence" for c in event.changes)):
+            self.render()
 
     def _on_refresh(self, _button=None) -> None:
         self.render()

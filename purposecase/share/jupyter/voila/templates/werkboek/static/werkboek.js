@@ -14,8 +14,10 @@
   var raw = (params.get("taal") || params.get("lang") || "nl").slice(0, 2).toLowerCase();
   var lang = raw === "en" ? "en" : "nl";
   var TEXT = {
-    nl: { step: "Het hoofdstuk wordt opgebouwd ({i} van {n})…" },
-    en: { step: "Building the chapter ({i} of {n})…" }
+    nl: { step: "Het hoofdstuk wordt opgebouwd ({i} van {n})…",
+          leave: "Er is nog iets niet opgeslagen. Deze pagina verlaten?" },
+    en: { step: "Building the chapter ({i} of {n})…",
+          leave: "Something has not been saved yet. Leave this page?" }
   };
   window.pcLang = lang;
   document.documentElement.lang = lang;
@@ -105,6 +107,20 @@
       });
     })();
   }
+
+  /* "Deze pagina verlaten?" while a save is pending (issue 18). Every editor shows its state with the
+   * one save-state line (ui/editor.py SaveStateLine; the SDG choice has its own): while one of them reads
+   * "not saved yet" or shows a conflict, leaving the page asks first. The browser words the question
+   * itself (the text below is for browsers that still show a page's own). */
+  window.pcSavePending = function () {
+    return !!document.querySelector(".pc-state-unsaved, .pc-save-state .pc-state-warning");
+  };
+  window.addEventListener("beforeunload", function (ev) {
+    if (!window.pcSavePending()) { return undefined; }
+    ev.preventDefault();
+    ev.returnValue = TEXT[lang].leave;
+    return TEXT[lang].leave;
+  });
 
   /* A page that just made a new secret link (a workspace started in step 1-2, a new trekker link)
    * puts it in the address bar, so a reload or a bookmark keeps the workspace: the kernel renders
