@@ -77,7 +77,8 @@ def ws():
 
 def event(*kinds: str, present=None) -> FeedEvent:
     now = datetime.now(UTC)
-    return FeedEvent(tuple(Change(n, "w", "save", k, 1, None, now) for n, k in enumerate(kinds)), present=present)
+    changes = tuple(Change(n, "w", "save", k, 1, None, "trekker", now) for n, k in enumerate(kinds))
+    return FeedEvent(changes, present=present)
 
 
 def presence(role="trekker", focus="waarde", follow=True, chapter=NOTEBOOK) -> Presence:

@@ -113,15 +113,19 @@ def test_sharing_offers_a_draft_shared_elsewhere(live):
         page.close()
 
 
-def test_the_public_pages_follow_no_feed(live):
+def test_the_public_pages_opened_with_a_link_show_who_is_here(live):
+    """Every page with a link shows who else has the workspace open (issue "live workspace"), 02 and 03 too."""
     from purposecase.ui.examples import ExamplesChapter
     from purposecase.ui.instrument import InstrumentChapter
 
     _, token = create_workspace("Pact")
     for cls in (InstrumentChapter, ExamplesChapter):
         page = cls(context=PageContext(sleutel=token))
-        assert page.session is not None and page.feed is None  # the bar names the workspace; nothing to follow
-        assert "Pact" in page.nav.value
+        try:
+            assert page.session is not None and page.feed is not None
+            assert "Pact" in page.nav.value and "pc-presence" in page.presence.value
+        finally:
+            page.close()
 
 
 @pytest.mark.parametrize("module", ["welkom", "waardecreatie", "instrument", "examples"])

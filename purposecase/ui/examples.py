@@ -161,13 +161,12 @@ class ExamplesChapter(ChapterShell):
     ``search_results``, ``hit_case_dropdown``, ``open_hit_button``,
     ``left_dropdown``, ``right_dropdown``, ``comparison``, ``presenter``
     (:class:`~purposecase.ui.trainer.PresenterPanel`), ``quiz``
-    (:class:`~purposecase.ui.trainer.QuizPanel`), ``tabs``, ``load_note``. The page shows nothing of a
-    workspace, so it follows no change feed.
+    (:class:`~purposecase.ui.trainer.QuizPanel`), ``tabs``, ``load_note``. Opened with a link, the page
+    follows the workspace's feed for who is here and what is new elsewhere (the shell).
     """
 
     NOTEBOOK = NOTEBOOK
     TITLE, INTRO = "voorbeelden.titel", "voorbeelden.intro"
-    LIVE = False
     TAB_PRESENT = 3
     TAB_QUIZ = 4
 

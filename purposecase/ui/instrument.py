@@ -176,13 +176,12 @@ class InstrumentChapter(ChapterShell):
 
     Public attributes (for tests): those of :class:`~purposecase.ui.shell.ChapterShell` (``nav``, ``status``
     …), ``piece_buttons``, ``group_buttons``, ``canvas``, ``detail``, ``example_button``, ``processes``; the
-    state is ``model``. The page shows nothing of a workspace, so it follows no change feed.
+    state is ``model``. Opened with a link, it shows who is here and what is new elsewhere (the shell).
     """
 
     NOTEBOOK = NOTEBOOK
     TITLE, INTRO = "instrument.titel", "instrument.intro"
     CSS_CLASS = "pc-instrument"
-    LIVE = False
 
     def __init__(self, context: PageContext | None = None, catalogue: CaseCatalogue | None = None) -> None:
         try:

@@ -1048,7 +1048,7 @@ class SamenPuzzelenChapter(ChapterShell):
             self.board.follow(self.feed.present)
         self._looked: dict[str, int] = {}
         """Piece → the last change this page had seen when the piece was shown (page-local)."""
-        self.board.piece_buttons.observe(self._on_piece_looked, "value")
+        self.board.piece_buttons.observe(safe_callback(self.status, self.t)(self._on_piece_looked), "value")
         self.show_piece_notices()
 
     def _focus(self, piece: str, follow: bool) -> None:

@@ -95,7 +95,8 @@ class ChapterShell(ipw.VBox):
         except Exception:  # noqa: BLE001 - never a traceback on the page
             log.exception("%s: building the chapter failed", self.NOTEBOOK)
             self.status.show(t("fout.onverwacht"), "error")
-        self.children = [style_widget(), self.nav, self.live_banner, self.presence, self.header, self.status, *top,
+        # fixed places (tests and notebook users find them): style, navigation, header, status line
+        self.children = [style_widget(), self.nav, self.header, self.status, self.live_banner, self.presence, *top,
                          self.body]
         if self.session is not None and self.LIVE and FOLLOW_CHANGES:
             self.start_live()
