@@ -172,6 +172,7 @@ class BackupPartner(Record):
     role: OptionalText = ""
     created_at: str | None = None
     removed_at: str | None = None
+    soort: Literal["partner", "zonder_link", "trekker"] = "partner"
 
 
 class BackupRevision(Record):

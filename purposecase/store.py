@@ -140,6 +140,8 @@ ROLES: Final[tuple[str, ...]] = get_args(Role)
 
 TOKEN_BYTES: Final = 32
 """Random bytes per token (256 bits, ≥128 as DESIGN.md §4 asks); 43 url-safe characters."""
+PARTNER_KINDS: Final[tuple[str, ...]] = ("partner", "zonder_link", "trekker")
+"""What a partner is (:attr:`Partner.soort`)."""
 MAX_NAME_LENGTH: Final = 200
 """Longest workspace/partner name, organisation or partner role, in characters."""
 MAX_CONTENT_BYTES: Final = 2 * 1024 * 1024
@@ -194,6 +196,10 @@ class Partner:
         created_at: when the partner was added (UTC).
         removed_at: when the partner was removed (UTC), else ``None``; their
             documents stay, their tokens are revoked.
+        soort: ``"partner"`` (invited with a personal link; fills in a draft), ``"zonder_link"``
+            (an organisation named in the Purpose Case that takes part without a link of its own) or
+            ``"trekker"`` (the trekker's own organisation; the trekker's link acts for it). Every
+            kind gives, gets and owns roadmap steps; only ``"partner"`` has a draft to fill in.
     """
 
     id: str
@@ -203,6 +209,17 @@ class Partner:
     role: str
     created_at: datetime
     removed_at: datetime | None
+    soort: str = "partner"
+
+    @property
+    def has_link(self) -> bool:
+        """Return whether the partner has a personal link (and a draft to fill in)."""
+        return self.soort == "partner"
+
+    @property
+    def label(self) -> str:
+        """Return the organisation, or the contact's name when there is none (how partners are named)."""
+        return self.organisation or self.name
 
     @property
     def active(self) -> bool:
@@ -261,6 +278,7 @@ class ImportedPartner:
         name, organisation, role: as in :class:`Partner`.
         removed: store the partner as removed (no link).
         created_at, removed_at: original times, or ``None`` for now.
+        soort: see :attr:`Partner.soort` (only ``"partner"`` gets a link).
     """
 
     old_id: str
@@ -270,6 +288,7 @@ class ImportedPartner:
     removed: bool = False
     created_at: datetime | None = None
     removed_at: datetime | None = None
+    soort: str = "partner"
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,6 +470,7 @@ partners = Table(
     Column("role", String(MAX_NAME_LENGTH), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("removed_at", UTCDateTime, nullable=True),
+    Column("soort", String(16), nullable=False),
 )
 tokens = Table(
     "tokens", metadata,
@@ -638,6 +658,8 @@ def _step3_changes_and_presence(conn: Connection) -> None:
         Column("seen_at", ts, nullable=False),
     )
     Index("ix_presence_workspace", here.c.workspace_id, here.c.seen_at)
+    # partners are organisations: invited with a link, taking part without one, or the trekker's own (issue 17)
+    conn.exec_driver_sql("ALTER TABLE partners ADD COLUMN soort VARCHAR(16) NOT NULL DEFAULT 'partner'")
     Table(
         "seen", md,
         Column("token_hash", String(64), primary_key=True),
@@ -650,7 +672,10 @@ def _step3_changes_and_presence(conn: Connection) -> None:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create workspaces, partners, tokens, documents, revisions", _step1_create_tables),
     Migration(2, "index tokens and partners by workspace", _step2_lookup_indexes),
-    Migration(3, "change log, presence and what each link has seen, for live pages", _step3_changes_and_presence),
+    Migration(
+        3, "change log, presence and what each link has seen, for live pages; partners without a link",
+        _step3_changes_and_presence,
+    ),
 )
 """The ordered schema steps; the schema version of a fully migrated database is ``MIGRATIONS[-1].version``."""
 
@@ -898,7 +923,7 @@ def _workspace(row: Row[Any]) -> Workspace:
 
 def _partner(row: Row[Any]) -> Partner:
     return Partner(
-        row.id, row.workspace_id, row.name, row.organisation, row.role, row.created_at, row.removed_at
+        row.id, row.workspace_id, row.name, row.organisation, row.role, row.created_at, row.removed_at, row.soort
     )
 
 
@@ -1101,18 +1126,20 @@ class Store:
             id_map: dict[str, str] = {}
             made: list[tuple[Partner, str | None]] = []
             for p, pname, organisation, role in checked_partners:
+                soort = p.soort if p.soort in PARTNER_KINDS else "partner"
                 partner = Partner(
                     _new_id(9), workspace.id, pname, organisation, role, p.created_at or now,
-                    (p.removed_at or now) if p.removed else None,
+                    (p.removed_at or now) if p.removed else None, soort,
                 )
                 id_map[p.old_id] = partner.id
                 conn.execute(
                     insert(partners).values(
                         id=partner.id, workspace_id=workspace.id, name=pname, organisation=organisation, role=role,
-                        created_at=partner.created_at, removed_at=partner.removed_at,
+                        created_at=partner.created_at, removed_at=partner.removed_at, soort=soort,
                     )
                 )
-                made.append((partner, None if p.removed else _issue(conn, workspace.id, "partner", partner.id)))
+                linked = not p.removed and soort == "partner"
+                made.append((partner, _issue(conn, workspace.id, "partner", partner.id) if linked else None))
             for d in documents_in:
                 new_id = conn.execute(
                     insert(documents)
@@ -1156,37 +1183,77 @@ class Store:
         return self._read(run)
 
     # ------------------------------------------------------ partners
-    def add_partner(self, workspace_id: str, name: str, organisation: str, role: str = "") -> tuple[Partner, str]:
-        """Add a partner to a workspace and issue their personal link.
+    def add_partner(
+        self, workspace_id: str, name: str, organisation: str, role: str = "", *, soort: str = "partner"
+    ) -> tuple[Partner, str | None]:
+        """Add a partner to a workspace and, for an invited partner, issue their personal link.
 
         Args:
             workspace_id: the workspace.
-            name: 1-200 characters.
+            name: 1-200 characters (the contact person, or the organisation itself).
             organisation: 0-200 characters.
             role: free text role in the collaboration, 0-200 characters.
+            soort: ``"partner"`` (a personal link), ``"zonder_link"`` or ``"trekker"`` (the trekker's own
+                organisation; at most one active per workspace). See :attr:`Partner.soort`.
 
         Returns:
-            ``(partner, partner_token)``.
+            ``(partner, partner_token)``; the token is ``None`` for a partner without a link.
 
         Raises:
             NotFound: for an unknown workspace.
+            InvalidInput: for invalid texts, an unknown ``soort`` (``invalid_role``) or a second trekker
+                organisation (``trekker_exists``).
+        """
+        name = _check_name(name)
+        organisation = _check_text(organisation, "organisation", min_length=0, max_length=MAX_NAME_LENGTH)
+        role = _check_text(role, "role", min_length=0, max_length=MAX_NAME_LENGTH)
+        if soort not in PARTNER_KINDS:
+            raise InvalidInput("invalid_role", f"soort must be one of {', '.join(PARTNER_KINDS)}, got {soort!r}")
+
+        def run(conn: Connection) -> tuple[Partner, str | None]:
+            _lock_workspace(conn, workspace_id)
+            if soort == "trekker" and conn.scalar(
+                select(partners.c.id).where(
+                    partners.c.workspace_id == workspace_id, partners.c.soort == "trekker",
+                    partners.c.removed_at.is_(None),
+                )
+            ):
+                raise InvalidInput("trekker_exists", "the trekker's organisation is already a partner")
+            partner = Partner(_new_id(9), workspace_id, name, organisation, role, _now(), None, soort)
+            conn.execute(
+                insert(partners).values(
+                    id=partner.id, workspace_id=workspace_id, name=name, organisation=organisation, role=role,
+                    created_at=partner.created_at, removed_at=None, soort=soort,
+                )
+            )
+            _changed(conn, workspace_id, "partner", partner_id=partner.id, author="trekker")
+            return partner, _issue(conn, workspace_id, "partner", partner.id) if soort == "partner" else None
+
+        return self._write(run)
+
+    def update_partner(
+        self, workspace_id: str, partner_id: str, name: str, organisation: str, role: str = ""
+    ) -> Partner:
+        """Change a partner's contact name, organisation and role (their id, links and documents stay).
+
+        Raises:
+            NotFound: for an unknown workspace or partner.
             InvalidInput: for invalid texts.
         """
         name = _check_name(name)
         organisation = _check_text(organisation, "organisation", min_length=0, max_length=MAX_NAME_LENGTH)
         role = _check_text(role, "role", min_length=0, max_length=MAX_NAME_LENGTH)
 
-        def run(conn: Connection) -> tuple[Partner, str]:
+        def run(conn: Connection) -> Partner:
             _lock_workspace(conn, workspace_id)
-            partner = Partner(_new_id(9), workspace_id, name, organisation, role, _now(), None)
+            _partner_row(conn, workspace_id, partner_id)
             conn.execute(
-                insert(partners).values(
-                    id=partner.id, workspace_id=workspace_id, name=name, organisation=organisation, role=role,
-                    created_at=partner.created_at, removed_at=None,
+                update(partners).where(partners.c.id == partner_id).values(
+                    name=name, organisation=organisation, role=role
                 )
             )
-            _changed(conn, workspace_id, "partner", partner_id=partner.id, author="trekker")
-            return partner, _issue(conn, workspace_id, "partner", partner.id)
+            _changed(conn, workspace_id, "partner", partner_id=partner_id, author="trekker")
+            return _partner(_partner_row(conn, workspace_id, partner_id))
 
         return self._write(run)
 
@@ -1272,8 +1339,14 @@ class Store:
 
         def run(conn: Connection) -> str:
             _lock_workspace(conn, workspace_id)
-            if partner_id is not None and _partner_row(conn, workspace_id, partner_id).removed_at is not None:
-                raise InvalidInput("partner_removed", f"partner {partner_id!r} has been removed")
+            if partner_id is not None:
+                row = _partner_row(conn, workspace_id, partner_id)
+                if row.removed_at is not None:
+                    raise InvalidInput("partner_removed", f"partner {partner_id!r} has been removed")
+                if row.soort == "trekker":
+                    raise InvalidInput("no_link", "the trekker's organisation uses the trekker's link")
+                if row.soort == "zonder_link":  # invited after all: from now on with a link and a draft
+                    conn.execute(update(partners).where(partners.c.id == partner_id).values(soort="partner"))
             match_partner = tokens.c.partner_id.is_(None) if partner_id is None else tokens.c.partner_id == partner_id
             conn.execute(
                 update(tokens)

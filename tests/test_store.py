@@ -492,18 +492,40 @@ def test_migrated_schema_matches_the_tables_queries_use(store):
     assert ("document_id", "number") in unique
 
 
-def test_upgrade_from_version_1_keeps_rows(db_url, monkeypatch):
+def test_upgrade_from_version_1_keeps_rows(db_url):
     engine = store_mod._engine_for(db_url)
     assert store_mod._migrate(engine, MIGRATIONS[:1]) == 1
     old = Store(engine)
     assert old.schema_version() == 1
-    with monkeypatch.context() as old_code:  # the code of version 1 kept no change log
-        old_code.setattr(store_mod, "_changed", lambda *a, **k: 0)
-        workspace, token = old.create_workspace("Van vroeger")
-        partner, _ = old.add_partner(workspace.id, "RET", "RET bv")
-        doc = old.document(workspace.id, "draft", partner.id)
-        old.save(doc.id, {"v": 1}, base=0, author=partner.id)
-        old.save(doc.id, {"v": 2}, base=1, author=partner.id)
+    # rows as the code of version 1 wrote them: its own columns only (no change log, no partner kind)
+    from datetime import UTC, datetime
+
+    from sqlalchemy import MetaData as _MetaData
+
+    v1 = _MetaData()
+    v1.reflect(engine)
+    now = datetime.now(UTC).replace(tzinfo=None) if engine.dialect.name == "sqlite" else datetime.now(UTC)
+    token = "van-vroeger-" + "x" * 40
+    with engine.begin() as conn:
+        conn.execute(v1.tables["workspaces"].insert().values(id="ws1", name="Van vroeger", created_at=now))
+        conn.execute(v1.tables["partners"].insert().values(
+            id="p1", workspace_id="ws1", name="RET", organisation="RET bv", role="", created_at=now, removed_at=None
+        ))
+        conn.execute(v1.tables["tokens"].insert().values(
+            token_hash=store_mod.hash_token(token), workspace_id="ws1", role="trekker", partner_id=None,
+            created_at=now, revoked_at=None,
+        ))
+        doc_id = conn.execute(v1.tables["documents"].insert().values(
+            workspace_id="ws1", kind="draft", partner_id="p1", state="prive", head=2, created_at=now
+        ).returning(v1.tables["documents"].c.id)).scalar_one()
+        for n in (1, 2):
+            conn.execute(v1.tables["revisions"].insert().values(
+                document_id=doc_id, number=n, parent=n - 1, author="p1", created_at=now, content=f'{{"v":{n}}}',
+                note=None,
+            ))
+    workspace = old.workspace("ws1")  # the workspace table did not change
+    partner = store_mod.Partner("p1", "ws1", "RET", "RET bv", "", now if now.tzinfo else now.replace(tzinfo=UTC), None)
+    doc = old.get_document(doc_id)
 
     store = open_store(db_url)
     assert store.schema_version() == MIGRATIONS[-1].version

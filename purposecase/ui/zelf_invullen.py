@@ -170,8 +170,11 @@ class OverviewPanel(ipw.VBox):
             self.trekker_link,
             ipw.HTML(subtitle_html(t("trekker.partners"))),
             self.status_table,
-            self.refresh_button,
         ]
+        self.others = ipw.HTML()
+        """The partners without a draft of their own: without a link, and the trekker's organisation."""
+        self.others.add_class("pc-other-partners")
+        children += [self.others, self.refresh_button]
         if trekker:
             self.partner_name = ipw.Text(description=t("trekker.naam"), style=style)
             self.partner_organisation = ipw.Text(description=t("trekker.organisatie"), style=style)
@@ -189,6 +192,21 @@ class OverviewPanel(ipw.VBox):
             )
             self.add_partner_button.add_class("pc-add-partner")
             self.add_partner_button.on_click(guard(self._on_add_partner))
+            # partners are organisations (issue 17): one that takes part without a link of its own, and the
+            # trekker's own organisation, which gives, gets and owns roadmap steps too
+            self.without_link = ipw.Checkbox(value=False, indent=False, description=t("trekker.zonder_link"))
+            self.without_link.add_class("pc-without-link")
+            self.suggestions = ipw.Dropdown(description=t("trekker.uit_partnerstuk"), options=[], style=style)
+            self.suggestions.add_class("pc-partner-suggestions")
+            self.suggestion_button = ipw.Button(description=t("trekker.voeg_zonder_link_toe"), icon="plus")
+            self.suggestion_button.add_class("pc-add-suggestion")
+            self.suggestion_button.on_click(guard(self._on_add_suggestion))
+            self.own_organisation = ipw.Text(description=t("trekker.eigen_organisatie"), style=style)
+            self.own_organisation.add_class("pc-own-organisation")
+            self.own_button = ipw.Button(description=t("trekker.eigen_bewaar"), icon="building")
+            self.own_button.add_class("pc-own-organisation-save")
+            self.own_button.on_click(guard(self._on_own_organisation))
+
             self.manage_dropdown = ipw.Dropdown(description=t("trekker.beheer"), options=[], style=style)
             self.manage_dropdown.add_class("pc-manage-partner")
             self.relink_button = ipw.Button(description=t("trekker.nieuwe_link"), icon="link")
@@ -212,8 +230,11 @@ class OverviewPanel(ipw.VBox):
                     [self.partner_name, self.partner_organisation, self.partner_role],
                     layout=ipw.Layout(flex_flow="row wrap"),
                 ),
-                self.add_partner_button,
+                ipw.HBox([self.add_partner_button, self.without_link], layout=ipw.Layout(flex_flow="row wrap")),
                 self.links,
+                ipw.HTML(subtitle_html(t("trekker.organisaties"), t("trekker.organisaties_uitleg"))),
+                ipw.HBox([self.own_organisation, self.own_button], layout=ipw.Layout(flex_flow="row wrap")),
+                ipw.HBox([self.suggestions, self.suggestion_button], layout=ipw.Layout(flex_flow="row wrap")),
                 ipw.HTML(subtitle_html(t("trekker.links_beheren"), t("trekker.links_uitleg"))),
                 ipw.HBox(
                     [self.manage_dropdown, self.relink_button, self.remove_button],
@@ -260,8 +281,32 @@ class OverviewPanel(ipw.VBox):
             self.shared_dropdown.options = shared
             ids = [v for _, v in shared]
             self.shared_dropdown.value = current if current in ids else (ids[0] if ids else None)
+        everyone = self.session.partners()
+        others = [p for p in everyone if not p.has_link]
+        kinds = {"trekker": t("trekker.soort.trekker"), "zonder_link": t("trekker.soort.zonder_link")}
+        self.others.value = (
+            f'<p class="pc-other-partners">{esc(t("trekker.ook_partner"))} '
+            + ", ".join(
+                f"<bdi>{esc(p.label)}</bdi> <small>({esc(kinds.get(p.soort, ''))})</small>" for p in others
+            )
+            + "</p>"
+            if others else ""
+        )
         if self.session.role == "trekker":
-            options = [(p.name, p.id) for p in self.session.partners()]
+            own = next((p for p in others if p.soort == "trekker"), None)
+            if own is not None and not self.own_organisation.value:
+                self.own_organisation.value = own.organisation or own.name
+            known = {" ".join((x or "").split()).casefold() for p in everyone for x in (p.organisation, p.name)}
+            named = [
+                item.text for item in self.session.shared_case().shared.items("partners")
+                if " ".join(item.text.split()).casefold() not in known
+            ]
+            offered = [(n if len(n) <= 80 else n[:77] + "…", n) for n in dict.fromkeys(named)]
+            if list(self.suggestions.options) != offered:
+                self.suggestions.options = offered
+                self.suggestions.value = offered[0][1] if offered else None
+            self.suggestions.layout.display = self.suggestion_button.layout.display = "" if named else "none"
+            options = [(p.label if p.organisation else p.name, p.id) for p in everyone if p.soort != "trekker"]
             if list(self.manage_dropdown.options) != options:
                 current = self.manage_dropdown.value
                 self.manage_dropdown.options = options
@@ -296,16 +341,50 @@ class OverviewPanel(ipw.VBox):
             return
         try:
             partner, token = self.session.add_partner(
-                name, self.partner_organisation.value.strip(), self.partner_role.value.strip()
+                name, self.partner_organisation.value.strip(), self.partner_role.value.strip(),
+                link=not self.without_link.value,
             )
         except InvalidInput:
             self.chapter.status.show(t("trekker.ongeldig"), "warning")
             return
-        self._add_link(
-            t("links.partner", naam=partner.name), chapter_url(NOTEBOOK, token, t.lang), note=t("links.partner_uitleg")
-        )
+        if token is not None:
+            self._add_link(
+                t("links.partner", naam=partner.name), chapter_url(NOTEBOOK, token, t.lang),
+                note=t("links.partner_uitleg"),
+            )
         self.partner_name.value = self.partner_organisation.value = self.partner_role.value = ""
-        self.chapter.status.show(t("trekker.toegevoegd", naam=partner.name), "info")
+        self.without_link.value = False
+        key = "trekker.toegevoegd" if token is not None else "trekker.toegevoegd_zonder_link"
+        self.chapter.status.show(t(key, naam=partner.label), "info")
+        self.refresh()
+
+    def _on_add_suggestion(self, _b=None) -> None:
+        """Add an organisation named in the shared case's Partners piece, without a link of its own."""
+        t = self.t
+        name = (self.suggestions.value or "").strip()
+        if not name:
+            return
+        try:
+            partner, _ = self.session.add_partner(name[:200], name[:200], link=False)
+        except InvalidInput:
+            self.chapter.status.show(t("trekker.ongeldig"), "warning")
+            return
+        self.chapter.status.show(t("trekker.toegevoegd_zonder_link", naam=partner.label), "info")
+        self.refresh()
+
+    def _on_own_organisation(self, _b=None) -> None:
+        """Make the trekker's own organisation a partner (or rename it)."""
+        t = self.t
+        name = self.own_organisation.value.strip()
+        if not name:
+            self.chapter.status.show(t("trekker.naam_nodig"), "warning")
+            return
+        try:
+            partner = self.session.set_trekker_organisation(name)
+        except InvalidInput:
+            self.chapter.status.show(t("trekker.ongeldig"), "warning")
+            return
+        self.chapter.status.show(t("trekker.eigen_bewaard", naam=partner.label), "info")
         self.refresh()
 
     def _selected_partner(self):

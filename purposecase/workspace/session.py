@@ -253,15 +253,55 @@ class WorkspaceSession:
         self._fresh()
         return self.store.list_partners(self.workspace_id, include_removed=include_removed)
 
-    def add_partner(self, name: str, organisation: str, role: str = "") -> tuple[Partner, str]:
-        """Add a partner and return it with their personal secret token (trekker only).
+    def add_partner(
+        self, name: str, organisation: str, role: str = "", *, link: bool = True
+    ) -> tuple[Partner, str | None]:
+        """Add a partner (an organisation, with a contact) and return it with their personal token (trekker only).
+
+        Args:
+            name: the contact person (or the organisation), 1–200 characters.
+            organisation: the organisation, 0–200 characters.
+            role: the partner's role in the collaboration.
+            link: ``False`` adds an organisation that takes part without a link of its own (named in the
+                Partners piece, not invited): it gives, gets and owns roadmap steps, and has no draft to fill
+                in (publication step 3; issue 17). The token is then ``None``; :meth:`new_partner_link`
+                invites it later.
 
         Raises:
             Forbidden: for other roles.
             InvalidInput: for an empty or too long name.
         """
         self._require("trekker")
-        return self.store.add_partner(self.workspace_id, name, organisation, role)
+        return self.store.add_partner(
+            self.workspace_id, name, organisation, role, soort="partner" if link else "zonder_link"
+        )
+
+    def trekker_organisation(self) -> Partner | None:
+        """Return the trekker's own organisation as a partner, or ``None`` while it is not set (every role)."""
+        return next((p for p in self.partners() if p.soort == "trekker"), None)
+
+    def set_trekker_organisation(self, organisation: str, contact: str = "") -> Partner:
+        """Make the trekker's own organisation a partner, or rename it (trekker only).
+
+        The trekker's organisation takes part like any partner — it gives, gets and owns
+        roadmap steps — without a draft of its own or a link (the trekker's link acts for it).
+
+        Args:
+            organisation: the organisation's name, 1–200 characters.
+            contact: the contact person (default: the organisation's name).
+
+        Raises:
+            Forbidden: for other roles.
+            InvalidInput: for an empty or too long name.
+        """
+        self._require("trekker")
+        organisation = (organisation or "").strip()
+        contact = (contact or "").strip() or organisation
+        current = self.trekker_organisation()
+        if current is not None:
+            return self.store.update_partner(self.workspace_id, current.id, contact, organisation, current.role)
+        partner, _ = self.store.add_partner(self.workspace_id, contact, organisation, "trekker", soort="trekker")
+        return partner
 
     def remove_partner(self, partner_id: str) -> Partner:
         """Remove a partner: their links stop working, their drafts stay (trekker only)."""
@@ -403,7 +443,7 @@ class WorkspaceSession:
 
         Each readable draft is loaded once; ``draft`` is ``None`` when unreadable or not started.
         """
-        partners = self.partners()
+        partners = [p for p in self.partners() if p.has_link]  # only invited partners fill in a draft
         if self.role == "partner" and not everyone:
             partners = [p for p in partners if p.id == self.access.partner_id]
         docs = {d.partner_id: d for d in self.store.documents(self.workspace_id, DRAFT)}
@@ -664,7 +704,7 @@ def dump_workspace(
         "partners": [
             {
                 "id": p.id, "name": p.name, "organisation": p.organisation, "role": p.role,
-                "created_at": _iso(p.created_at), "removed_at": _iso(p.removed_at),
+                "created_at": _iso(p.created_at), "removed_at": _iso(p.removed_at), "soort": p.soort,
             }
             for p in session.partners(include_removed=True)
         ],

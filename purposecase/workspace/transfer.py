@@ -75,7 +75,7 @@ def create_from_backup(
         [
             ImportedPartner(
                 p.id, p.name, p.organisation, p.role, p.removed_at is not None,
-                _parse_time(p.created_at), _parse_time(p.removed_at),
+                _parse_time(p.created_at), _parse_time(p.removed_at), getattr(p, "soort", "partner"),
             )
             for p in partners
         ],
