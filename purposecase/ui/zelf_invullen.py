@@ -196,8 +196,10 @@ class OverviewPanel(ipw.VBox):
             # trekker's own organisation, which gives, gets and owns roadmap steps too
             self.without_link = ipw.Checkbox(value=False, indent=False, description=t("trekker.zonder_link"))
             self.without_link.add_class("pc-without-link")
+            self.without_link.layout.width = "auto"  # the whole explanation, never cut
             self.suggestions = ipw.Dropdown(description=t("trekker.uit_partnerstuk"), options=[], style=style)
             self.suggestions.add_class("pc-partner-suggestions")
+            self.suggestions.layout.width = "34em"
             self.suggestion_button = ipw.Button(description=t("trekker.voeg_zonder_link_toe"), icon="plus")
             self.suggestion_button.add_class("pc-add-suggestion")
             self.suggestion_button.on_click(guard(self._on_add_suggestion))
