@@ -403,42 +403,37 @@ class Reaction(Record):
     opmerking: Annotated[str, StringConstraints(max_length=MAX_COMMENT)] = ""
 
 
-class ItemReactions(DocumentContent):
+class ReactionSet(DocumentContent):
+    """Base of a partner's reactions document: target id → :class:`Reaction`, under the key :attr:`FIELD`."""
+
+    FIELD: ClassVar[str] = "items"
+
+    def targets(self) -> dict[str, Reaction]:
+        """Return target id → reaction."""
+        return dict(getattr(self, self.FIELD))
+
+    def with_reaction(self, target: str, reaction: Reaction | None) -> Self:
+        """Return a copy with ``target``'s reaction set (``None`` removes it)."""
+        targets = self.targets()
+        if reaction is None:
+            targets.pop(target, None)
+        else:
+            targets[target] = reaction
+        return type(self)(**{self.FIELD: targets})
+
+
+class ItemReactions(ReactionSet):
     """A partner's reactions to items (step 3) or value propositions (step 4): ``{"items": {id: Reaction}}``."""
 
+    FIELD: ClassVar[str] = "items"
     items: dict[TargetId, Reaction] = Field(default_factory=dict)
 
-    def targets(self) -> dict[str, Reaction]:
-        """Return target id → reaction."""
-        return dict(self.items)
 
-    def with_reaction(self, target: str, reaction: Reaction | None) -> ItemReactions:
-        """Return a copy with ``target``'s reaction set (``None`` removes it)."""
-        items = dict(self.items)
-        if reaction is None:
-            items.pop(target, None)
-        else:
-            items[target] = reaction
-        return ItemReactions(items=items)
-
-
-class StepReactions(DocumentContent):
+class StepReactions(ReactionSet):
     """A partner's reactions to the Impact Roadmap's steps (step 5): ``{"steps": {step id: Reaction}}``."""
 
+    FIELD: ClassVar[str] = "steps"
     steps: dict[TargetId, Reaction] = Field(default_factory=dict)
-
-    def targets(self) -> dict[str, Reaction]:
-        """Return target id → reaction."""
-        return dict(self.steps)
-
-    def with_reaction(self, target: str, reaction: Reaction | None) -> StepReactions:
-        """Return a copy with ``target``'s reaction set (``None`` removes it)."""
-        steps = dict(self.steps)
-        if reaction is None:
-            steps.pop(target, None)
-        else:
-            steps[target] = reaction
-        return StepReactions(steps=steps)
 
 
 class WorkspaceMeta(DocumentContent):
