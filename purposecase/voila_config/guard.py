@@ -56,9 +56,11 @@ DEFAULT_STARTS_PER_MINUTE = 20
 """Kernel starts per client address: 20 at once, then 20 a minute. One person opening all nine chapters
 and reloading a few stays far below it; a classroom behind one NAT address that opens a link at the
 same moment may need more (raise it with ``PURPOSECASE_KERNEL_STARTS_PER_MINUTE``)."""
-DEFAULT_UNCONNECTED_SECONDS = 25
-"""Seconds after a page's HTML was sent within which its websocket must connect; a browser connects
-within a second or two of the page arriving."""
+DEFAULT_UNCONNECTED_SECONDS = 60
+"""Seconds after a page's HTML was sent within which its websocket must connect. A browser on its own
+machine connects within a second or two of the page arriving, but in a burst on a busy server (ten
+people opening a chapter at once on 2 cores: 35–60 s, ``benchmarks/burst.py``) 25 s culled pages that
+were still loading; 60 s is still well inside the 2-minute idle cull."""
 RETRY_AFTER_SECONDS = 30
 
 
