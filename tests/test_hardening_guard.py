@@ -67,7 +67,7 @@ def test_starts_per_address_refill_over_a_minute():
 def test_limits_come_from_the_environment(monkeypatch):
     for name in (guard.MAX_KERNELS_ENV, guard.STARTS_ENV, guard.UNCONNECTED_ENV):
         monkeypatch.delenv(name, raising=False)
-    assert guard.limits() == guard.Limits(40, 20, 25)
+    assert guard.limits() == guard.Limits(40, 20, 60)
     monkeypatch.setenv(guard.MAX_KERNELS_ENV, "12")
     monkeypatch.setenv(guard.STARTS_ENV, "3")
     monkeypatch.setenv(guard.UNCONNECTED_ENV, "20")
