@@ -88,7 +88,7 @@ def test_a_full_database_keeps_the_text_and_saves_when_a_connection_frees(limite
     editor.add_button.click()
     editor.rows[-1].text.value = "Getypt terwijl de database vol zit"
     scheduled = []
-    monkeypatch.setattr(editor, "_schedule_autosave", lambda delay=0: scheduled.append(delay))
+    monkeypatch.setattr(editor.model, "schedule", lambda delay=None: scheduled.append(delay))  # the one editor model
 
     forget(limited_url)  # this process's pooled connections go too: every new one must be asked for
     held = take_every_connection(limited_url)

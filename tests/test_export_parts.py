@@ -105,5 +105,11 @@ def test_an_unreadable_roadmap_does_not_stop_the_export(workspace):
     doc = store.document(trekker.workspace_id, "roadmap")
     store.save(doc.id, {"schema": 99, "rubbish": True}, base=0, author="trekker")
     bundle = workspace_bundle(trekker, "shared")
-    assert bundle.roadmap is None
+    from purposecase.export.parts import UnreadableRoadmap
+
+    # left out, and the file says so and why (issue 20: every format states what it left out)
+    assert isinstance(bundle.roadmap, UnreadableRoadmap)
+    (section,) = bundle.roadmap_sections()
+    assert section.title == "Impact Roadmap: niet te lezen"
+    assert ("rubbish", "Extra inputs are not permitted") in section.rows
     assert export_bytes(bundle, "pdf").startswith(b"%PDF")
