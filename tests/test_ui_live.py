@@ -14,7 +14,7 @@ import pytest
 
 import purposecase
 from purposecase import valueprop
-from purposecase.errors import StoreUnavailable
+from purposecase.errors import RevokedToken, StoreUnavailable
 from purposecase.model import Item, PartnerDraft
 from purposecase.pieces import PIECE_KEYS
 from purposecase.ui.common import PageContext
@@ -103,7 +103,9 @@ def test_a_revoked_link_stops_the_open_page(ws):
         partner_id = page.session.access.partner_id
         trekker.remove_partner(partner_id)
         eventually(lambda: page.stopped and "ingetrokken" in text_of(page.status.value))
-        assert page.body not in page.children and page.feed is None
+        assert page.feed is None and page.presence.value == ""  # it follows nothing more and left
+        with pytest.raises(RevokedToken):  # and nothing more is saved
+            page.session.react("x1", "eens")
     finally:
         page.close()
 

@@ -182,23 +182,22 @@ class ChapterShell(ipw.VBox):
         self.presence.value = presence_html(self.feed.present, partners, self.t, own_page=self.feed.page_id)
 
     def stop_page(self, key: str = "toegang.ingetrokken") -> None:
-        """Stop the page at once (its link was revoked or its partner removed): the message, nothing else."""
+        """Stop the page at once (its link was revoked or its partner removed), with the message.
+
+        The page stops following the workspace and leaves the presence list; what is on screen stays
+        (text someone was typing can still be copied), but nothing more is saved: the store refuses every
+        write of a revoked link.
+        """
         if self.stopped:
             return
         self.stopped = True
         feed, self.feed = self.feed, None
         if feed is not None:
             feed.close()  # from the feed's own thread too: it ends after this delivery and leaves
-        for widget in (self.body, self.presence):
-            try:
-                widget.close()
-            except Exception:  # noqa: BLE001 - closing a widget that already went away
-                log.debug("closing a widget of a stopped page failed")
-        self.body = ipw.HTML()
-        self.presence = ipw.HTML()
+        self.presence.value = ""
         self.live_banner.value = ""
+        self.body.add_class("pc-stopped")
         self.status.show(self.t(key), "error")
-        self.children = [style_widget(), self.nav, self.header, self.status]
 
     def _on_feed(self, event: Any) -> None:
         from ..errors import AccessError, StoreError
