@@ -197,6 +197,12 @@ class ChapterShell(ipw.VBox):
         self.presence.value = ""
         self.live_banner.value = ""
         self.body.add_class("pc-stopped")
+        stack = list(getattr(self.body, "children", ()))
+        while stack:  # one message, in the page's status line: the panels' own lines are cleared
+            widget = stack.pop()
+            stack.extend(getattr(widget, "children", ()))
+            if isinstance(widget, StatusLine):
+                widget.clear()
         self.status.show(self.t(key), "error")
 
     def _on_feed(self, event: Any) -> None:
