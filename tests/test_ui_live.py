@@ -60,7 +60,7 @@ def test_who_is_here_appears_and_disappears(ws):
     trekker, ttoken, atoken, _ = ws
     page = ImpactRoadmapChapter(context=PageContext(sleutel=ttoken))
     try:
-        assert "Alleen jij" in text_of(page.presence.value)
+        eventually(lambda: "Alleen jij" in text_of(page.presence.value))  # once the feed has announced the page
         partner_page = SamenPuzzelenChapter(context=PageContext(sleutel=atoken))
         shown = eventually(lambda: "ROC Twente" in text_of(page.presence.value) and text_of(page.presence.value))
         assert "Ans de Vries" in shown and "partner" in shown and "Samen puzzelen" in shown

@@ -122,8 +122,11 @@ def test_the_public_pages_opened_with_a_link_show_who_is_here(live):
     for cls in (InstrumentChapter, ExamplesChapter):
         page = cls(context=PageContext(sleutel=token))
         try:
-            assert page.session is not None and page.feed is not None
-            assert "Pact" in page.nav.value and "pc-presence" in page.presence.value
+            assert page.session is not None and page.feed is not None and "Pact" in page.nav.value
+            deadline = time.monotonic() + 15
+            while "pc-presence" not in page.presence.value and time.monotonic() < deadline:
+                time.sleep(0.05)  # the feed announces the page from its own thread
+            assert "pc-presence" in page.presence.value
         finally:
             page.close()
 

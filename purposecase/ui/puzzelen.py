@@ -1038,9 +1038,8 @@ class SamenPuzzelenChapter(ChapterShell):
         self.board.on_focus = self._focus
         return ipw.VBox([ipw.HTML(note), self.board, export_box]) if note else ipw.VBox([self.board, export_box])
 
-    def start_live(self) -> None:
-        """Follow the workspace's feed; say which piece this page shows, and follow the trekker when asked."""
-        super().start_live()
+    def on_live_ready(self) -> None:
+        """Say which piece this page shows, follow the trekker when asked, and badge the pieces with new reactions."""
         if self.feed is None or self.board is None:
             return
         self.feed.set_focus(self.board.piece, follow=False)
@@ -1057,7 +1056,7 @@ class SamenPuzzelenChapter(ChapterShell):
         self.show_piece_notices()
 
     def _on_piece_looked(self, _change=None) -> None:
-        if self.board is not None and self.feed is not None:
+        if self.board is not None and self.feed is not None and hasattr(self, "_looked"):
             self._looked[self.board.piece] = self.feed.last_id
         self.show_piece_notices()
 
@@ -1067,7 +1066,7 @@ class SamenPuzzelenChapter(ChapterShell):
         "Last looked" is when the link last opened this chapter (stored per link), or — for a piece
         shown on this page since — the moment it was shown. The piece on screen has no badge.
         """
-        if self.board is None or self.notices is None or self.feed is None:
+        if self.board is None or self.notices is None or self.feed is None or not hasattr(self, "_looked"):
             return
         from ..workspace.live import new_reactions
 

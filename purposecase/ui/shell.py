@@ -155,7 +155,6 @@ class ChapterShell(ipw.VBox):
         A store that cannot be reached is logged, not shown: the page works without live updates.
         """
         from ..workspace.live import LiveFeed
-        from .presence import LiveNotices
 
         try:
             self.feed = LiveFeed(self.session, chapter=self.NOTEBOOK)
@@ -164,7 +163,11 @@ class ChapterShell(ipw.VBox):
         except Exception:  # noqa: BLE001 - the page works without live updates
             log.exception("%s: the live feed did not start", self.NOTEBOOK)
             self.feed = None
-            return
+
+    def _live_ready(self) -> None:
+        """The feed's first event (in its thread, after the page is shown): badges, who is here, the chapter's hook."""
+        from .presence import LiveNotices
+
         try:
             self.notices = LiveNotices(self.session, self.NOTEBOOK)
             self.nav.set_badges(self.notices.counts())
@@ -172,6 +175,10 @@ class ChapterShell(ipw.VBox):
             log.exception("%s: notices unavailable", self.NOTEBOOK)
             self.notices = None
         self._show_presence()
+        self.on_live_ready()
+
+    def on_live_ready(self) -> None:
+        """Called once the page follows its workspace (from the feed's thread); default nothing."""
 
     def _show_presence(self) -> None:
         from .presence import presence_html
@@ -210,6 +217,10 @@ class ChapterShell(ipw.VBox):
         from .presence import offline_html
 
         try:
+            if event.first:
+                self._live_ready()
+                if event.online:
+                    return
             if not event.online:
                 self.live_banner.value = offline_html(self.t)
                 return

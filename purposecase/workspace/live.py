@@ -73,12 +73,14 @@ class FeedEvent:
         resync: the page was away longer than the log keeps changes, or came back from an outage:
             reload everything.
         present: who has the workspace open now (when presence changed, else ``None``).
+        first: the feed's first event, once the page has announced itself (no changes; who is here).
     """
 
     changes: tuple[Change, ...] = ()
     online: bool = True
     resync: bool = False
     present: tuple[Presence, ...] | None = None
+    first: bool = False
 
     def kinds(self) -> set[str]:
         """Return the document kinds that were saved or changed state in this burst."""
@@ -154,12 +156,8 @@ class LiveFeed:
         """Start following the workspace (from its latest change) and announce this page."""
         if self._thread is not None:
             return self
-        try:
+        try:  # the one query a page waits for: where to follow from (the rest happens in the feed's thread)
             self.last_id = self._query(self.store.last_change, self.session.workspace_id)
-            self._heartbeat()
-            self.present = tuple(
-                self._query(self.store.present, self.session.workspace_id, within=PRESENT_SECONDS)
-            )
         except StoreError:
             self.online = False
         self._thread = threading.Thread(target=self._run, name=f"live-{self.chapter}", daemon=True)
@@ -281,7 +279,19 @@ class LiveFeed:
         finally:
             self._close_listener()
 
+    def _announce(self) -> None:
+        """Say this page is here, learn who else is, and tell the subscribers (the first event, ``first=True``)."""
+        try:
+            self._heartbeat()
+            self.present = tuple(
+                self._query(self.store.present, self.session.workspace_id, within=PRESENT_SECONDS)
+            )
+        except StoreError:
+            self.online = False
+        self._deliver(FeedEvent(online=self.online, present=self.present, first=True))
+
     def _loop(self) -> None:
+        self._announce()
         pending = _Pending()
         next_heartbeat = time.monotonic() + HEARTBEAT_SECONDS
         next_safety = 0.0
