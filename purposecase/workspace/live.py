@@ -45,11 +45,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 log = logging.getLogger(__name__)
 
-POLL_SECONDS = 0.4
+POLL_SECONDS = 0.25
 """SQLite: how often a page checks the change log (DESIGN.md §8: at most 0.5 s)."""
 SAFETY_POLL_SECONDS = 5.0
 """PostgreSQL: how often a listening page checks the log anyway (a notification lost in an outage)."""
-QUIET_SECONDS = 0.2
+QUIET_SECONDS = 0.15
 """A burst ends when no change came for this long."""
 MAX_DELAY_SECONDS = 0.5
 """A subscriber hears of a change at the latest this long after it was first seen, however long the burst."""
