@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from contextlib import contextmanager
 
 import pytest
 from conftest import VoilaServer, new_page, postgres_schema_url  # noqa: E402
+from other_process import share_from_another_process  # noqa: E402
 from tcp_relay import Relay  # noqa: E402
 
 from purposecase.model import Item, PartnerDraft
@@ -25,20 +24,6 @@ from purposecase.workspace import create_workspace, open_workspace
 pytestmark = pytest.mark.browser
 
 LIVE = 30_000  # ms: a change must show without a click within this (the goal is 1 s; see benchmarks/live.py)
-
-SHARE_FROM_ANOTHER_PROCESS = (
-    "import sys\n"
-    "from purposecase.model import Item, PartnerDraft\n"
-    "from purposecase.pieces import PIECE_KEYS\n"
-    "from purposecase.store import open_store\n"
-    "from purposecase.workspace import open_workspace\n"
-    "s = open_workspace(sys.argv[2], store=open_store(sys.argv[1]))\n"
-    "p = {k: [] for k in PIECE_KEYS}\n"
-    "p.update(impact=[Item(text=sys.argv[3])], intenties=[Item(text='Groeien')], inbreng=[Item(text='Geld')])\n"
-    "s.save_my_draft(PartnerDraft(pieces=p), base=s.my_draft().base)\n"
-    "s.set_my_draft_shared(True)\n"
-)
-
 
 def draft(impact: str) -> PartnerDraft:
     pieces = {k: [] for k in PIECE_KEYS}
@@ -105,10 +90,7 @@ def test_a_meeting_stays_live_without_a_click(browser, tmp_path, artifacts, kind
         tpage.locator(".pc-presence", has_text="ROC Twente").wait_for(timeout=LIVE)
 
         # a partner shares from another process: the trekker's board shows it, no click
-        subprocess.run(
-            [sys.executable, "-c", SHARE_FROM_ANOTHER_PROCESS, url, btoken, "Gezonde regio voor iedereen"],
-            check=True, timeout=120,
-        )
+        share_from_another_process(url, btoken, "Gezonde regio voor iedereen")
         tpage.locator(".pc-card", has_text="Gezonde regio voor iedereen").wait_for(timeout=LIVE)
         # … and Ans, a partner, sees Bas's shared draft too (side by side)
         apage.locator(".pc-card", has_text="Gezonde regio voor iedereen").wait_for(timeout=LIVE)

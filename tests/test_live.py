@@ -6,12 +6,11 @@ called, never how fast (``benchmarks/live.py`` measures the latency).
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 import time
 
 import pytest
+from other_process import share_from_another_process  # noqa: E402
 
 from purposecase.errors import StoreUnavailable
 from purposecase.model import Item, PartnerDraft
@@ -157,20 +156,8 @@ def test_idle_feed_makes_few_queries(ws):
 def test_a_change_from_another_process_arrives(ws):
     store, trekker, _, ans, db_url = ws
     inbox = Inbox()
-    script = (
-        "import sys\n"
-        "from purposecase.model import Item, PartnerDraft\n"
-        "from purposecase.pieces import PIECE_KEYS\n"
-        "from purposecase.store import open_store\n"
-        "from purposecase.workspace import open_workspace\n"
-        "s = open_workspace(sys.argv[2], store=open_store(sys.argv[1]))\n"
-        "p = {k: [] for k in PIECE_KEYS}\n"
-        "p.update(intenties=[Item(text='x')], inbreng=[Item(text='uit een ander proces')])\n"
-        "s.save_my_draft(PartnerDraft(pieces=p), base=0)\n"
-        "s.set_my_draft_shared(True)\n"
-    )
     _, btoken = trekker.add_partner("Bas", "Zorg BV")
     with LiveFeed(trekker, chapter="05_samen_puzzelen.ipynb") as feed:
         feed.subscribe(inbox)
-        subprocess.run([sys.executable, "-c", script, db_url, btoken], check=True, timeout=60)
+        share_from_another_process(db_url, btoken, "uit een ander proces")
         inbox.wait_for(lambda e: any(c.what == "state" and c.kind == "draft" for c in e.changes))
