@@ -41,6 +41,11 @@ a one-word item is otherwise a "subset" of every phrase containing it ("Werkende
 
 SHORT_THRESHOLD = 90
 
+PAIRWISE_MAX = 150
+"""Up to this many entries of one piece, :func:`group_similar` scores pair by pair (≤ ~20 ms here);
+beyond, whole score matrices with ``rapidfuzz.process.cdist``, which imports numpy (~70 ms, ~0.7 s
+with nine kernels starting it at once on two cores: benchmarks/live.py) but is faster for many entries."""
+
 
 def normalise(text: str) -> str:
     """Return ``text`` casefolded, without accents, punctuation or repeated spaces (for comparison)."""
@@ -56,10 +61,15 @@ def similarity(a: str, b: str) -> float:
     otherwise the whole-string ``ratio`` scaled so that :data:`SHORT_THRESHOLD`
     maps onto :data:`SIMILARITY_THRESHOLD` (short texts must be nearly equal).
     """
+    na, nb = normalise(a), normalise(b)
+    return _score(na, nb, min(len(na.split()), len(nb.split())) >= SHORT_TOKENS)
+
+
+def _score(na: str, nb: str, both_long: bool) -> float:
+    """Return the similarity (0–100) of two normalised texts; ``both_long``: both have ≥ SHORT_TOKENS words."""
     from rapidfuzz import fuzz
 
-    na, nb = normalise(a), normalise(b)
-    if min(len(na.split()), len(nb.split())) >= SHORT_TOKENS:
+    if both_long:
         return (fuzz.token_set_ratio(na, nb) + fuzz.token_sort_ratio(na, nb)) / 2
     return _scale_short(fuzz.ratio(na, nb))
 
@@ -173,18 +183,24 @@ def group_similar(entries: Sequence[BoardEntry], threshold: float = SIMILARITY_T
     n = len(entries)
     if n == 0:
         return []
-    from rapidfuzz import fuzz, process
-
     texts = [normalise(e.item.text) for e in entries]
     long_text = [len(t.split()) >= SHORT_TOKENS for t in texts]
-    token_set = process.cdist(texts, texts, scorer=fuzz.token_set_ratio, workers=1)
-    token_sort = process.cdist(texts, texts, scorer=fuzz.token_sort_ratio, workers=1)
-    whole = process.cdist(texts, texts, scorer=fuzz.ratio, workers=1)
+    if n <= PAIRWISE_MAX:  # a board's piece: scored pair by pair (no numpy import on a live page's first share)
 
-    def score(i: int, j: int) -> float:
-        if long_text[i] and long_text[j]:
-            return (token_set[i][j] + token_sort[i][j]) / 2
-        return _scale_short(whole[i][j])
+        def score(i: int, j: int) -> float:
+            return _score(texts[i], texts[j], long_text[i] and long_text[j])
+
+    else:  # very large: whole matrices at once (rapidfuzz.process.cdist, numpy), the same scores
+        from rapidfuzz import fuzz, process
+
+        token_set = process.cdist(texts, texts, scorer=fuzz.token_set_ratio, workers=1)
+        token_sort = process.cdist(texts, texts, scorer=fuzz.token_sort_ratio, workers=1)
+        whole = process.cdist(texts, texts, scorer=fuzz.ratio, workers=1)
+
+        def score(i: int, j: int) -> float:
+            if long_text[i] and long_text[j]:
+                return (float(token_set[i][j]) + float(token_sort[i][j])) / 2
+            return _scale_short(float(whole[i][j]))
 
     parent = list(range(n))
 

@@ -227,3 +227,50 @@ def test_give_and_take_defaults_to_the_organisation_it_came_from():
     shared = puzzle.adopt("waarde", "Minder uitval", ["c"], ["Gemeente"], item_id="v")(shared)
     merged = puzzle.merge("waarde", ["w", "v"])(shared)
     assert merged.items("waarde")[0].voor == ["b", "doelgroep:d1", "c"]
+
+
+def test_group_similar_scores_pair_by_pair_like_the_matrices():
+    """Small boards are scored pair by pair (no numpy import), large ones with cdist: both give the same groups."""
+    import random
+
+    from purposecase import puzzle
+
+    rng = random.Random(7)
+    words = ["school", "zorg", "wijk", "energie", "buurt", "jongeren", "werk", "kennis", "samen", "gemeente"]
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 6))) for _ in range(60)]
+    texts += ["Werkenden", "Niet-werkenden", "Meer jongeren aan het werk", "meer jongeren aan 't werk!"]
+    entries = [
+        puzzle.BoardEntry(f"p{n % 5}", f"P{n % 5}", "", "impact", n, Item(text=text)) for n, text in enumerate(texts)
+    ]
+
+    def ids(groups):
+        return [[e.position for e in g] for g in groups]
+
+    pairwise = ids(group_similar(entries))
+    try:
+        puzzle.PAIRWISE_MAX, saved = 0, puzzle.PAIRWISE_MAX
+        matrices = ids(group_similar(entries))
+    finally:
+        puzzle.PAIRWISE_MAX = saved
+    assert pairwise == matrices
+    assert any(len(g) > 1 for g in pairwise) and any(len(g) == 1 for g in pairwise)
+    group_of = {i: g for g in pairwise for i in g}
+    assert texts.index("meer jongeren aan 't werk!") in group_of[texts.index("Meer jongeren aan het werk")]
+    assert texts.index("Niet-werkenden") not in group_of[texts.index("Werkenden")]
+
+
+def test_grouping_a_board_does_not_import_numpy():
+    """A live page's first share must not pay numpy's import (~0.7 s with nine kernels on two cores)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from purposecase import puzzle\n"
+        "from purposecase.model import Item\n"
+        "e = [puzzle.BoardEntry('p', 'P', '', 'impact', n, Item(text=t)) for n, t in enumerate(['a b c', 'a b c d'])]\n"
+        "assert len(puzzle.group_similar(e)) == 1\n"
+        "print('numpy' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
