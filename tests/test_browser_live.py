@@ -150,3 +150,57 @@ def test_a_meeting_stays_live_without_a_click(browser, tmp_path, artifacts, kind
         assert not tdialogs and not adialogs
         for ctx in (tctx, actx, bctx):
             ctx.close()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_follow_the_trekker_and_the_presenter_view(browser, tmp_path, artifacts, kind):
+    """"Volg mij" moves a partner's and a viewer's board; the presenter view shows the board large (both stores)."""
+    with backend(kind, tmp_path) as (server, url, _relay):
+        store = open_store(url)
+        trekker, ttoken = create_workspace("Volg-mij pact", store=store)
+        _, atoken = trekker.add_partner("Ans", "ROC Twente")
+        vtoken = trekker.new_viewer_link()
+        ans = open_workspace(atoken, store=store)
+        ans.save_my_draft(draft("Iedereen doet mee"), base=0)
+        ans.set_my_draft_shared(True)
+        pages = {}
+        for who, token in (("trekker", ttoken), ("ans", atoken), ("viewer", vtoken)):
+            ctx, page, dialogs = new_page(browser)
+            page.goto(server.url("05_samen_puzzelen.ipynb", f"sleutel={token}"))
+            page.locator(".pc-piece-help").wait_for()
+            pages[who] = (ctx, page, dialogs)
+        t = pages["trekker"][1]
+        followers = [p for who, (_c, p, _d) in pages.items() if who != "trekker"]
+        t.locator(".pc-presence", has_text="ROC Twente").wait_for(timeout=LIVE)
+
+        t.locator(".pc-follow").click()
+        for name in ("Opbrengsten", "Waarde"):
+            t.locator(".pc-piece-buttons button", has_text=re.compile(rf"^{name}")).click()
+            t.locator(".pc-piece-help h3", has_text=name).wait_for()
+            for page in followers:
+                page.locator(".pc-piece-help h3", has_text=name).wait_for(timeout=LIVE)
+        followers[0].screenshot(path=str(artifacts / f"live-{kind}-follow.png"), full_page=False)
+
+        # the trekker stops "volg mij": the partner picks a piece again and stays there
+        t.locator(".pc-follow").click()
+        a = pages["ans"][1]
+        a.locator(".pc-piece-buttons button", has_text=re.compile(r"^Impact")).click()
+        a.locator(".pc-piece-help h3", has_text="Impact").wait_for()
+        t.locator(".pc-piece-buttons button", has_text=re.compile(r"^Inbreng")).click()
+        t.locator(".pc-piece-help h3", has_text="Inbreng").wait_for()
+        a.wait_for_timeout(2500)
+        assert a.locator(".pc-piece-help h3").inner_text().startswith("Impact")
+
+        # the presenter view: fullscreen, the piece large, no controls; the arrow keys move on
+        t.locator(".pc-present-button").click()
+        t.wait_for_function("document.fullscreenElement && document.fullscreenElement.classList.contains('pc-puzzle')")
+        t.locator(".pc-present-piece h2", has_text="Inbreng").wait_for()
+        assert t.locator(".pc-adopt").first.is_hidden()
+        t.keyboard.press("ArrowRight")
+        t.locator(".pc-present-piece h2", has_text="Middelen").wait_for()
+        t.screenshot(path=str(artifacts / f"live-{kind}-presenter.png"), full_page=False)
+        t.evaluate("document.fullscreenElement && document.exitFullscreen()")
+        t.wait_for_function("!document.fullscreenElement")
+        for ctx, _page, dialogs in pages.values():
+            assert not dialogs
+            ctx.close()
