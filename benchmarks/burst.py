@@ -11,6 +11,17 @@ bare page opened the same way in the same mode (N = 1), and against one bare pag
 
     .venv/bin/python benchmarks/burst.py [--sizes 1 10 30] [--modes cold workshop] [--chapter 03_voorbeelden]
 
+With ``--clients remote`` the N people's browsers are taken off this machine, as in a real workshop
+where everyone opens the link on their own laptop: one real Chromium page per notebook measures, in the
+same run, what a browser asks of the server (every URL it fetches) and how long it takes to draw the
+widgets once the server answered (``render_s`` = its time to widgets visible − a remote client's time
+alone). Then N remote clients at once (aiohttp, :func:`remote_open`) do what those browsers do: fetch
+the page and every asset the browser fetched, open the kernel's websocket and ask for the widgets' state
+(ipywidgets' ``jupyter.widget.control`` comm, ``request_states``, as the widget manager does) until the
+page's "visible" widget is there. Reported: the remote clients' times (``server_s``) and
+``visible = server_s + render_s`` per person. On a 2-core machine this is the only way to see what the
+server does for a class of 30: 30 Chromium pages on the same cores need 2–3 CPU-s each themselves.
+
 JSON goes to ``benchmarks/results/burst-<timestamp>.json``. Helpers (pages, selectors, seeding, settling,
 kernel ids) are shared with ``pages.py``.
 """
@@ -22,13 +33,16 @@ import asyncio
 import json
 import math
 import os
+import re
 import shutil
 import statistics
 import sys
 import tempfile
 import time
 import urllib.request
+import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psutil
 
@@ -47,6 +61,109 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
 
 
+def _kernel_message(msg_type: str, content: dict, session: str, metadata: dict | None = None) -> str:
+    """Return a Jupyter message for a kernel's websocket (JSON form of the messaging protocol 5.3)."""
+    return json.dumps({
+        "header": {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "username": "", "session": session,
+                   "date": "", "version": "5.3"},
+        "parent_header": {}, "metadata": metadata or {}, "content": content, "channel": "shell", "buffers": [],
+    })
+
+
+def _decode(data: str | bytes) -> dict:
+    """Return the message of a websocket frame (JSON, or Jupyter's binary frame: offsets, JSON, buffers)."""
+    if isinstance(data, str):
+        return json.loads(data)
+    count = int.from_bytes(data[:4], "big")
+    offsets = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(count)]
+    return json.loads(data[offsets[0]:offsets[1] if count > 1 else None])
+
+
+def is_visible(states: dict, selector: str) -> bool:
+    """Return whether widget ``states`` (``request_states``' answer) hold what ``selector`` waits for.
+
+    ``.widget-button``: a Button; ``.name``: a widget with the DOM class ``name``, or an HTML value
+    holding an element of that class.
+    """
+    if selector == ".widget-button":
+        return any(s.get("model_name") == "ButtonModel" for s in states.values())
+    name = selector.lstrip(".").split()[0].split(":")[0]
+    in_html = re.compile(rf'class="(?:[^"]*\s)?{re.escape(name)}(?:\s[^"]*)?"')
+    for s in states.values():
+        state = s.get("state", {})
+        value = state.get("value")
+        if name in state.get("_dom_classes", ()) or (isinstance(value, str) and in_html.search(value)):
+            return True
+    return False
+
+
+async def remote_open(http, base: str, url: str, assets: list[str], visible: str, slot: dict) -> None:
+    """Do what one person's browser asks of the server until the page's widgets can be drawn.
+
+    Fetches the page and every asset in ``assets`` (paths; the browser's cache is empty, as for a person
+    opening the link), opens the page kernel's websocket and asks for the widgets' state every 0.1 s
+    until ``visible`` is there. Sets ``slot["server_s"]`` (s), ``slot["kernel_id"]`` and
+    ``slot["ws"]`` (kept open, as the page stays open), or ``slot["error"]``.
+    """
+    t0 = time.perf_counter()
+    try:
+        async with http.get(url) as answer:
+            html = await answer.text()
+            if answer.status != 200:
+                raise RuntimeError(f"HTTP {answer.status}")
+        kernel_id = page_kernel_id(html)
+        if not kernel_id:
+            raise RuntimeError("no kernel in the page")
+        slot["kernel_id"] = kernel_id
+
+        async def fetch(path: str) -> None:
+            async with http.get(base + path) as answer:
+                await answer.read()
+
+        fetched = asyncio.gather(*(fetch(a) for a in assets))
+        session = uuid.uuid4().hex
+        ws = await http.ws_connect(f"ws{base[4:]}/api/kernels/{kernel_id}/channels?session_id={session}",
+                                   max_msg_size=0)
+        slot["ws"] = ws
+        comm = uuid.uuid4().hex
+        await ws.send_str(_kernel_message("comm_open", {"comm_id": comm, "target_name": "jupyter.widget.control",
+                                                        "data": {}}, session, {"version": "1.0.0"}))
+        while True:
+            await ws.send_str(_kernel_message("comm_msg", {"comm_id": comm, "data": {"method": "request_states"}},
+                                              session))
+            states = None
+            while states is None:
+                frame = await asyncio.wait_for(ws.receive(), timeout=300)
+                if frame.type not in (1, 2):  # text, binary
+                    raise RuntimeError(f"websocket closed ({frame.type})")
+                message = _decode(frame.data)
+                content = message.get("content", {})
+                if message["header"]["msg_type"] == "comm_msg" and content.get("comm_id") == comm:
+                    states = content["data"].get("states", {})
+            if is_visible(states, visible):
+                break
+            await asyncio.sleep(0.1)
+        await fetched
+        slot["server_s"] = time.perf_counter() - t0
+    except Exception as exc:  # noqa: BLE001 - a page that never shows is a result, not a crash
+        slot["error"] = f"{type(exc).__name__}: {str(exc)[:200]}"
+
+
+async def remote_close(http, base: str, slot: dict) -> None:
+    """Leave the page as a browser does: close the websocket and ask Voilà to shut the kernel down."""
+    ws = slot.pop("ws", None)
+    if ws is not None:
+        await ws.close()
+    if slot.get("kernel_id"):
+        xsrf = next((c.value for c in http.cookie_jar if c.key == "_xsrf"), "")
+        try:
+            async with http.post(f"{base}/voila/api/shutdown/{slot['kernel_id']}", data={"_xsrf": xsrf},
+                                 headers={"X-XSRFToken": xsrf}) as answer:
+                await answer.read()
+        except Exception as exc:  # noqa: BLE001 - the server culls it anyway
+            slot["close_error"] = str(exc)
+
+
 def tree_cpu_seconds(pid: int) -> float:
     """Return the CPU seconds (user + system) of process ``pid``, its children, and its reaped children."""
     try:
@@ -60,6 +177,15 @@ def tree_cpu_seconds(pid: int) -> float:
             except psutil.Error:
                 continue
         return total
+    except psutil.Error:
+        return 0.0
+
+
+def own_cpu_seconds(pid: int) -> float:
+    """Return the CPU seconds of process ``pid`` alone (the Voilà server's own work: pages, files, websockets)."""
+    try:
+        times = psutil.Process(pid).cpu_times()
+        return times.user + times.system
     except psutil.Error:
         return 0.0
 
@@ -115,6 +241,8 @@ async def _open(browser, url: str, selectors: tuple[str, str]) -> dict:
 async def _load(slot: dict) -> None:
     page = slot["page"]
     visible, interactive = slot["selectors"]
+    if "record" in slot:  # what a browser asks of the server (the remote clients replay it)
+        page.on("request", lambda request: slot["record"].append(request.url))
     t0 = time.perf_counter()
     try:
         await page.goto(slot["url"], wait_until="commit", timeout=300_000)
@@ -127,10 +255,34 @@ async def _load(slot: dict) -> None:
         slot["error"] = f"{type(exc).__name__}: {str(exc)[:200]}"
 
 
-async def burst(browser, server, name: str, n: int, query: str, idle_kernels: int) -> dict:
-    """Open ``name`` in ``n`` fresh contexts at once; return the burst's measurements."""
+def browser_assets(urls: list[str], base: str) -> list[str]:
+    """Return the paths of the static files a page's browser fetched from ``base`` (no page, API or socket)."""
+    paths = []
+    for url in urls:
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != base or parts.path.startswith(("/api/", "/voila/render/")):
+            continue
+        if parts.path.startswith("/voila/api/"):
+            continue
+        paths.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return list(dict.fromkeys(paths))
+
+
+async def burst(browser, server, name: str, n: int, query: str, idle_kernels: int, *,
+                record: list[str] | None = None, remote: dict | None = None) -> dict:
+    """Open ``name`` ``n`` times at once; return the burst's measurements.
+
+    Args:
+        record: for ``n`` = 1 in a browser: a list that receives every URL the page fetched.
+        remote: ``{"assets": [paths], "render_s": s}``: remote clients (:func:`remote_open`) instead of
+            browser contexts; ``visible`` = their time + ``render_s``.
+    """
     visible, interactive = PAGES[name][:2]
+    if remote is not None:
+        return await remote_burst(server, name, n, query, idle_kernels, remote)
     slots = [await _open(browser, server.url(name, query), (visible, interactive)) for _ in range(n)]
+    if record is not None:
+        slots[0]["record"] = record
     died_before = server.log_path.read_text(errors="replace").count("died, removing from map")
     cpu0, browser0 = tree_cpu_seconds(server.proc.pid), browser_cpu_seconds(server.proc.pid)
     t0 = time.perf_counter()
@@ -171,8 +323,67 @@ async def burst(browser, server, name: str, n: int, query: str, idle_kernels: in
     }
 
 
-async def run_mode(mode: str, sizes: list[int], chapter: str, tmp: Path, unconnected: int = 0) -> dict:
-    """Serve bare + ``chapter`` in ``mode`` and run every burst size; return the mode's results."""
+async def remote_burst(server, name: str, n: int, query: str, idle_kernels: int, remote: dict) -> dict:
+    """Open ``name`` with ``n`` remote clients at once (people's browsers elsewhere); see :func:`burst`."""
+    import aiohttp
+
+    visible = PAGES[name][0]
+    slots: list[dict] = [{} for _ in range(n)]
+    sessions = [aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=6)) for _ in range(n)]  # 6: a browser
+    url = server.url(name, query)
+    died_before = server.log_path.read_text(errors="replace").count("died, removing from map")
+    cpu0, own0 = tree_cpu_seconds(server.proc.pid), own_cpu_seconds(server.proc.pid)
+    t0 = time.perf_counter()
+    await asyncio.gather(*(remote_open(h, server.base, url, remote["assets"], visible, s)
+                           for h, s in zip(sessions, slots, strict=True)))
+    wall = time.perf_counter() - t0
+    cpu_loaded = tree_cpu_seconds(server.proc.pid) - cpu0
+    own_loaded = own_cpu_seconds(server.proc.pid) - own0
+    memory = [m for m in (kernel_memory(server, s.get("kernel_id")) for s in slots) if m]
+    died = server.log_path.read_text(errors="replace").count("died, removing from map") - died_before
+    await asyncio.to_thread(wait_until_settled, server, idle_kernels + len(memory), 300)
+    cpu_settled = tree_cpu_seconds(server.proc.pid) - cpu0
+    await asyncio.gather(*(remote_close(h, server.base, s) for h, s in zip(sessions, slots, strict=True)))
+    for h in sessions:
+        await h.close()
+    await asyncio.to_thread(wait_until_settled, server, idle_kernels, 300)
+    srv = [s["server_s"] for s in slots if "server_s" in s]
+    vis = [t + remote["render_s"] for t in srv]
+    return {
+        "page": name,
+        "n": n,
+        "clients": "remote",
+        "render_s": remote["render_s"],
+        "assets": len(remote["assets"]),
+        "errors": [s["error"] for s in slots if "error" in s],
+        "kernels_died": died,
+        "pages_with_kernel": len(memory),
+        "server_s": srv,
+        "server_p50": percentile(srv, 50),
+        "server_p95": percentile(srv, 95),
+        "visible_s": vis,
+        "visible_p50": percentile(vis, 50),
+        "visible_p95": percentile(vis, 95),
+        "interactive_s": [],
+        "interactive_p50": None,
+        "interactive_p95": None,
+        "wall_s": wall,
+        "server_cpu_s_per_open": cpu_loaded / n,
+        "server_cpu_s_per_open_incl_refill": cpu_settled / n,
+        "server_process_cpu_s_per_open": own_loaded / n,
+        "browser_cpu_s_per_open": None,
+        "kernel_rss_mb": statistics.median([m[0] for m in memory]) if memory else None,
+        "kernel_pss_mb": statistics.median([m[1] for m in memory]) if memory else None,
+        "load_avg_1m": os.getloadavg()[0],
+    }
+
+
+async def run_mode(mode: str, sizes: list[int], chapter: str, tmp: Path, unconnected: int = 0,
+                   clients: str = "browsers") -> dict:
+    """Serve bare + ``chapter`` in ``mode`` and run every burst size; return the mode's results.
+
+    ``clients``: ``browsers`` (N Chromium contexts on this machine) or ``remote`` (see the module).
+    """
     from conftest import CHROMIUM, CHROMIUM_ARGS, VoilaServer
     from playwright.async_api import async_playwright
 
@@ -200,14 +411,32 @@ async def run_mode(mode: str, sizes: list[int], chapter: str, tmp: Path, unconne
         pool_rss = [p.memory_info().rss / 2**20 for p in server.kernels()]
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            remote: dict[str, dict] = {}
             for name in (BARE, chapter):  # warm-up: caches of the server and the browser
-                await burst(browser, server, name, 1, query_for(PAGES[name][2], tokens), idle)
+                urls: list[str] = []
+                single = await burst(browser, server, name, 1, query_for(PAGES[name][2], tokens), idle, record=urls)
+                if clients == "remote":  # one real browser tells what it asks and how long it draws
+                    assets = browser_assets(urls, server.base)
+                    alone = await burst(browser, server, name, 1, query_for(PAGES[name][2], tokens), idle,
+                                        remote={"assets": assets, "render_s": 0.0})
+                    again = await burst(browser, server, name, 1, query_for(PAGES[name][2], tokens), idle)
+                    browser_s = statistics.median([single["visible_p50"], again["visible_p50"]])
+                    remote[name] = {"assets": assets, "render_s": max(0.0, browser_s - alone["server_p50"]),
+                                    "browser_single_s": browser_s, "remote_single_s": alone["server_p50"]}
+                    print(f"{mode:9} {name:26} one browser {browser_s:.2f} s, one remote client "
+                          f"{alone['server_p50']:.2f} s ({len(assets)} assets): render "
+                          f"{remote[name]['render_s']:.2f} s", flush=True)
             for n in sizes:
                 for name in (BARE, chapter):
-                    row = await burst(browser, server, name, n, query_for(PAGES[name][2], tokens), idle)
+                    row = await burst(browser, server, name, n, query_for(PAGES[name][2], tokens), idle,
+                                      remote=remote.get(name))
                     rows.append(row)
                     print(f"{mode:9} {name:26} N={n:3} visible p50 {row['visible_p50'] or 0:6.2f} "
-                          f"p95 {row['visible_p95'] or 0:6.2f} s  server CPU/open "
+                          f"p95 {row['visible_p95'] or 0:6.2f} s  "
+                          + (f"(remote clients p95 {row['server_p95'] or 0:.2f} s)  " if "server_p95" in row else "")
+                          + (f"(Voilà process {row['server_process_cpu_s_per_open']:.2f} s) "
+                             if "server_process_cpu_s_per_open" in row else "")
+                          + f"server CPU/open "
                           f"{row['server_cpu_s_per_open']:.2f} s  errors {len(row['errors'])}  "
                           f"died {row['kernels_died']}  "
                           f"load {row['load_avg_1m']:.1f}", flush=True)
@@ -220,6 +449,7 @@ async def run_mode(mode: str, sizes: list[int], chapter: str, tmp: Path, unconne
         "pool_kernels": idle,
         "pool_fill_s": filled_s if mode != "cold" else 0,
         "pool_kernel_rss_mb": statistics.median(pool_rss) if pool_rss else None,
+        "clients": clients,
         "rows": rows,
     }
 
@@ -256,7 +486,8 @@ def format_table(results: list[dict]) -> str:
     for result in results:
         for r in result["rows"]:
             lines.append(
-                f"| {result['mode']} | {r['page'].removesuffix('.ipynb')} | {r['n']} | {f(r['visible_p50'])} / "
+                f"| {result['mode']}{' (remote)' if result.get('clients') == 'remote' else ''} | "
+                f"{r['page'].removesuffix('.ipynb')} | {r['n']} | {f(r['visible_p50'])} / "
                 f"{f(r['visible_p95'])} | {f(r['p95_over_single_bare'])} | {f(r['p95_over_single_cold_bare'])} | "
                 f"{f(r['server_cpu_s_per_open'])} ({f(r['server_cpu_s_per_open_incl_refill'])}) | "
                 f"{f(r['browser_cpu_s_per_open'])} | {f(r['kernel_rss_mb'], '{:.0f}')} / "
@@ -275,6 +506,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--unconnected", type=int, default=0, metavar="S",
                     help="seconds a page may take to connect before its kernel is shut down "
                     "(default: the server's, 25 s; 90 s in workshop mode)")
+    ap.add_argument("--clients", choices=("browsers", "remote"), default="browsers",
+                    help="N Chromium contexts here, or N remote clients + one browser's drawing time (module doc)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     args = ap.parse_args(argv)
     matches = [name for name in PAGES if name.startswith(args.chapter) and name != BARE]
@@ -287,7 +520,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.strftime("%Y-%m-%d %H:%M:%S")
     load_before = os.getloadavg()
     try:
-        results = [asyncio.run(run_mode(mode, sizes, matches[0], tmp, args.unconnected)) for mode in args.modes]
+        results = [asyncio.run(run_mode(mode, sizes, matches[0], tmp, args.unconnected, args.clients))
+                   for mode in args.modes]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     add_ratios(results)
