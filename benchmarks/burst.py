@@ -97,15 +97,17 @@ def is_visible(states: dict, selector: str) -> bool:
     return False
 
 
-async def remote_open(http, base: str, url: str, assets: list[str], visible: str, slot: dict) -> None:
+async def remote_open(http, base: str, url: str, assets: list[str], visible: str, slot: dict,
+                      timeout: float = 300.0) -> None:
     """Do what one person's browser asks of the server until the page's widgets can be drawn.
 
     Fetches the page and every asset in ``assets`` (paths; the browser's cache is empty, as for a person
     opening the link), opens the page kernel's websocket and asks for the widgets' state every 0.1 s
-    until ``visible`` is there. Sets ``slot["server_s"]`` (s), ``slot["kernel_id"]`` and
-    ``slot["ws"]`` (kept open, as the page stays open), or ``slot["error"]``.
+    until ``visible`` is there (at most ``timeout`` s). Sets ``slot["server_s"]`` (s), ``slot["kernel_id"]``
+    and ``slot["ws"]`` (kept open, as the page stays open), or ``slot["error"]``.
     """
     t0 = time.perf_counter()
+    deadline = t0 + timeout
     try:
         async with http.get(url) as answer:
             html = await answer.text()
@@ -133,7 +135,7 @@ async def remote_open(http, base: str, url: str, assets: list[str], visible: str
                                               session))
             states = None
             while states is None:
-                frame = await asyncio.wait_for(ws.receive(), timeout=300)
+                frame = await asyncio.wait_for(ws.receive(), timeout=max(0.1, deadline - time.perf_counter()))
                 if frame.type not in (1, 2):  # text, binary
                     raise RuntimeError(f"websocket closed ({frame.type})")
                 message = _decode(frame.data)
@@ -142,6 +144,8 @@ async def remote_open(http, base: str, url: str, assets: list[str], visible: str
                     states = content["data"].get("states", {})
             if is_visible(states, visible):
                 break
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"{visible} not in the widgets' state after {timeout:.0f} s")
             await asyncio.sleep(0.1)
         await fetched
         slot["server_s"] = time.perf_counter() - t0
