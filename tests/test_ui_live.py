@@ -162,3 +162,25 @@ def test_new_reactions_show_as_a_badge_on_their_piece(ws):
         assert again.board.badges == {}
     finally:
         again.close()
+
+
+def test_a_change_committed_while_the_page_loads_is_not_missed(ws, monkeypatch):
+    """The feed follows from before the chapter loads: a share committed after the board read the drafts
+    (and before the page's feed started) still reaches the board, as its first burst."""
+    trekker, ttoken, atoken, _ = ws
+    original = SamenPuzzelenChapter.build
+
+    def slow_build(self):
+        body = original(self)  # the board has read the drafts: none shared yet
+        ans = purposecase.open_workspace(atoken)
+        ans.save_my_draft(draft("Stagebegeleiders"), base=0)
+        ans.set_my_draft_shared(True)
+        return body
+
+    monkeypatch.setattr(SamenPuzzelenChapter, "build", slow_build)
+    page = SamenPuzzelenChapter(context=PageContext(sleutel=ttoken))
+    try:
+        board = page.board
+        eventually(lambda: "Stagebegeleiders" in {e.item.text for e in board._entries["inbreng"]})
+    finally:
+        page.close()

@@ -94,14 +94,16 @@ class LiveNotices:
     Args:
         session: the page's session.
         chapter: the page's notebook (its own changes are being looked at: no badge).
+        latest: the change the page's data was loaded at (its live feed's mark); default: the latest now.
     """
 
-    def __init__(self, session: WorkspaceSession, chapter: str) -> None:
+    def __init__(self, session: WorkspaceSession, chapter: str, *, latest: int | None = None) -> None:
         self.session = session
         self.chapter = chapter
         store, token = session.store, session.access.token_hash
         self._token = token
-        latest = store.last_change(session.workspace_id)
+        if latest is None:
+            latest = store.last_change(session.workspace_id)
         seen = store.seen_by(token) if token else {}
         if not seen:
             seen = dict.fromkeys(CHAPTER_CHANGES, latest)

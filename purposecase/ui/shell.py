@@ -89,6 +89,8 @@ class ChapterShell(ipw.VBox):
         self.nav = NavBar(self.context, self.NOTEBOOK, session=self.session, t=t, lookup=False)
         self.header = ipw.HTML(header_html(t(self.TITLE), t(self.INTRO)) if self.TITLE else "")
         self.body: ipw.Widget = ipw.HTML()
+        if self.session is not None and self.LIVE and FOLLOW_CHANGES:
+            self.feed = self._new_feed()  # marked before the chapter loads: nothing committed meanwhile is missed
         top = self.top()
         try:
             self.body = self.build()
@@ -154,22 +156,35 @@ class ChapterShell(ipw.VBox):
 
         A store that cannot be reached is logged, not shown: the page works without live updates.
         """
-        from ..workspace.live import LiveFeed
-
         try:
-            self.feed = LiveFeed(self.session, chapter=self.NOTEBOOK)
-            self.feed.subscribe(self._on_feed)
-            self.feed.start()
+            if self.feed is None:
+                self.feed = self._new_feed()
+            if self.feed is not None:
+                self.feed.subscribe(self._on_feed)
+                self.feed.start()
         except Exception:  # noqa: BLE001 - the page works without live updates
             log.exception("%s: the live feed did not start", self.NOTEBOOK)
             self.feed = None
+
+    def _new_feed(self) -> LiveFeed | None:
+        """Return a live feed for this page, marked at the workspace's latest change (not started), or None."""
+        from ..workspace.live import LiveFeed
+
+        try:
+            feed = LiveFeed(self.session, chapter=self.NOTEBOOK)
+            feed.mark()
+            return feed
+        except Exception:  # noqa: BLE001 - the page works without live updates
+            log.exception("%s: the live feed could not be made", self.NOTEBOOK)
+            return None
 
     def _live_ready(self) -> None:
         """The feed's first event (in its thread, after the page is shown): badges, who is here, the chapter's hook."""
         from .presence import LiveNotices
 
         try:
-            self.notices = LiveNotices(self.session, self.NOTEBOOK)
+            latest = self.feed.started_from if self.feed is not None else None
+            self.notices = LiveNotices(self.session, self.NOTEBOOK, latest=latest)
             self.nav.set_badges(self.notices.counts())
         except Exception:  # noqa: BLE001 - badges are a help, never a reason for an error on the page
             log.exception("%s: notices unavailable", self.NOTEBOOK)

@@ -129,6 +129,8 @@ class LiveFeed:
         self.page_id = secrets.token_urlsafe(12)
         self.online = True
         self.last_id = 0
+        self.started_from: int | None = None
+        """The change the page follows from (:meth:`mark`); ``None`` before."""
         self.present: tuple[Presence, ...] = ()
         self._subscribers: list[Subscriber] = []
         self._stop = threading.Event()
@@ -152,14 +154,26 @@ class LiveFeed:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def mark(self) -> int:
+        """Take the workspace's latest change as where to follow from, and return it (once; later calls return it).
+
+        A page calls this before it loads what it shows, then :meth:`start` once it is built: a change
+        committed while the page was loading arrives as the first burst instead of being missed. This is
+        the one store query a page waits for; the rest happens in the feed's thread.
+        """
+        if self.started_from is None:
+            try:
+                self.last_id = self._query(self.store.last_change, self.session.workspace_id)
+            except StoreError:
+                self.online = False
+            self.started_from = self.last_id
+        return self.started_from
+
     def start(self) -> LiveFeed:
-        """Start following the workspace (from its latest change) and announce this page."""
+        """Start following the workspace (from :meth:`mark`, taken now if not before) and announce this page."""
         if self._thread is not None:
             return self
-        try:  # the one query a page waits for: where to follow from (the rest happens in the feed's thread)
-            self.last_id = self._query(self.store.last_change, self.session.workspace_id)
-        except StoreError:
-            self.online = False
+        self.mark()
         self._thread = threading.Thread(target=self._run, name=f"live-{self.chapter}", daemon=True)
         self._thread.start()
         # a page that closes shuts its kernel down: leave at once instead of after PRESENT_SECONDS
