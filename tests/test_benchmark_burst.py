@@ -17,6 +17,14 @@ sys.modules["bench_burst"] = burst
 spec.loader.exec_module(burst)
 
 
+def run_async(make_coroutine):
+    """Run a coroutine in a thread of its own (the browser tests' Playwright may hold this thread's loop)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
+
+
 def test_visible_means_the_selectors_widget_is_in_the_state():
     button = {"a": {"model_name": "ButtonModel", "state": {}}}
     html = {"b": {"model_name": "HTMLModel", "state": {"value": '<div class="x pc-canvas y">…</div>'}}}
@@ -77,7 +85,7 @@ def test_a_remote_client_opens_a_page_and_its_widgets_like_a_browser(tmp_path):
                 await burst.remote_close(http, server.base, slot)
                 slot["kernels_open"] = kernels
 
-        asyncio.run(run())
+        run_async(run)
         assert "error" not in slot, slot
         assert slot["server_s"] > 0 and slot["kernel_id"] and slot["kernels_open"] >= 1
         burst.wait_until_settled(server, 0, timeout=120)  # the page left: its kernel is shut down
@@ -124,5 +132,5 @@ def test_a_page_that_never_shows_is_an_error_not_a_hang():
         await runner.cleanup()
         return slot
 
-    slot = asyncio.run(run())
+    slot = run_async(run)
     assert slot["error"].startswith("TimeoutError") and "server_s" not in slot
