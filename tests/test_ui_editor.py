@@ -261,3 +261,24 @@ def test_the_shell_follows_the_workspace_and_stops_on_close(partner, monkeypatch
     feed = chapter.feed
     chapter.close()
     assert chapter.feed is None and (feed._thread is None or not feed._thread.is_alive())
+
+
+def test_when_clean_waits_for_the_save_and_calls_once(partner, monkeypatch):
+    """A change held back while the user types is shown once the work is saved, once, never during typing."""
+    monkeypatch.setattr(editor_module, "CLEAN_DELAY_SECONDS", 0.05)
+    model = draft_model(partner["token"])
+    seen_dirty = []
+
+    def show() -> None:
+        seen_dirty.append(model.dirty)
+
+    type_into(model, "impact", "nog niet bewaard")
+    model.when_clean(show)
+    model.when_clean(show)  # the same callback twice: called once
+    time.sleep(0.3)
+    assert seen_dirty == []  # still typing: nothing redraws
+    assert model.save_now()
+    assert wait_until(lambda: seen_dirty == [False])
+    time.sleep(0.2)
+    assert seen_dirty == [False]
+    model.close()

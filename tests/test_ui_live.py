@@ -184,3 +184,37 @@ def test_a_change_committed_while_the_page_loads_is_not_missed(ws, monkeypatch):
         eventually(lambda: "Stagebegeleiders" in {e.item.text for e in board._entries["inbreng"]})
     finally:
         page.close()
+
+
+def test_changes_made_while_the_trekker_types_show_once_the_typing_is_saved(ws, monkeypatch):
+    """Found by a tester: a share and a reaction that came while the trekker typed never showed on the board.
+
+    While the trekker's edit is unsaved the board is not redrawn (the field keeps its text); once the
+    autosave has stored it, what came meanwhile is shown without a click.
+    """
+    from purposecase import puzzle
+    from purposecase.ui import editor
+
+    monkeypatch.setattr(editor, "AUTOSAVE_SECONDS", 2.0)
+    trekker, ttoken, atoken, btoken = ws
+    trekker.update_shared(puzzle.adopt("impact", "Iedereen doet mee", [], [], item_id="i1"))
+    page = SamenPuzzelenChapter(context=PageContext(sleutel=ttoken))
+    try:
+        board = page.board
+        eventually(lambda: page.notices is not None)
+        field = board.rows[0].text
+        field.value = "Iedereen doet mee, ook wie nu langs de kant staat"  # typing: not saved yet
+        assert board.model.dirty
+        ans = purposecase.open_workspace(atoken)
+        ans.save_my_draft(draft("Stagebegeleiders"), base=0)
+        ans.set_my_draft_shared(True)
+        ans.react("i1", "vraag", "Wie bedoelen we?")
+        time.sleep(1.0)  # the burst arrives while the edit is unsaved: the row (and its text) stays
+        assert board.rows[0].text is field and board.model.dirty
+        eventually(lambda: not board.model.dirty)  # the autosave stores the typing …
+        # … and then what came meanwhile shows: the shared draft on the board, the question under the item
+        eventually(lambda: "Stagebegeleiders" in {e.item.text for e in board._entries["inbreng"]})
+        eventually(lambda: "Wie bedoelen we?" in text_of(board.rows[0].reactions_view.value))
+        assert board.loaded.shared.items("impact")[0].text.startswith("Iedereen doet mee, ook wie")
+    finally:
+        page.close()

@@ -48,6 +48,10 @@ log = logging.getLogger("purposecase.ui")
 AUTOSAVE_SECONDS = 3.0
 """Seconds after the last keystroke before a document saves itself."""
 
+CLEAN_DELAY_SECONDS = 0.5
+"""After a save leaves nothing unsaved, changes made elsewhere meanwhile are shown this much later
+(:meth:`DocumentEditorModel.when_clean`): a user who goes on typing at once keeps the field."""
+
 RETRY_SECONDS = (5.0, 10.0, 20.0, 30.0)
 """Waits between retries while the database is unavailable (the last one repeats)."""
 
@@ -266,6 +270,8 @@ class DocumentEditorModel(tl.HasTraits):
         self.pending: dict[Any, tuple[Callable[[Any], Any], str | None]] = {}
         """Operations not yet saved (re-applying kinds), by key; a newer one for the same key replaces it."""
         self.open_conflict: Conflict | None = None
+        self._when_clean: list[Callable[[], None]] = []
+        self.observe(self._on_clean_trait, names=["dirty", "conflict"])
         if save_at_exit and self.writable and in_kernel():  # never in plain Python (tests, scripts)
             method = weakref.WeakMethod(self.save_at_exit)
             atexit.register(lambda: (save := method()) is not None and save())
@@ -314,6 +320,42 @@ class DocumentEditorModel(tl.HasTraits):
             self.pending[key] = (operation, note)
             self.dirty = True
         return self.save_now()
+
+    def when_clean(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once nothing is unsaved and no conflict is open (a live change held back meanwhile).
+
+        The call comes :data:`CLEAN_DELAY_SECONDS` after the model became clean, from a thread of its own
+        (never inside the save that cleaned it); if the user typed again by then, it waits for the next
+        save. The same callback registered twice is called once. With the model clean already, the
+        callback is due at once (after the same delay).
+        """
+        with self._lock:
+            if self._closed:
+                return
+            if callback not in self._when_clean:
+                self._when_clean.append(callback)
+        if not (self.dirty or self.conflict):
+            self._clean_soon()
+
+    def _on_clean_trait(self, _change: Any = None) -> None:
+        if not (self.dirty or self.conflict) and self._when_clean:
+            self._clean_soon()
+
+    def _clean_soon(self) -> None:
+        timer = threading.Timer(CLEAN_DELAY_SECONDS, self._run_when_clean)
+        timer.daemon = True
+        timer.start()
+
+    def _run_when_clean(self) -> None:
+        with self._lock:
+            if self._closed or self.dirty or self.conflict:
+                return  # the next save (or the conflict's choice) tries again
+            callbacks, self._when_clean = self._when_clean, []
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception:  # noqa: BLE001 - a background redraw must never surface a traceback
+                log.exception("a held-back change could not be shown")
 
     # ------------------------------------------------------------ timers
     def schedule(self, delay: float | None = None) -> None:

@@ -94,6 +94,13 @@ class FeedEvent:
         """Return whether the burst holds a change of type ``what`` (``"partner"``, ``"link"``, ``"presence"`` …)."""
         return any(c.what == what for c in self.changes)
 
+    def merged(self, later: FeedEvent) -> FeedEvent:
+        """Return one burst holding this one's changes and ``later``'s (a page that could not show them yet).
+
+        Who is here is left out (``present=None``): it was shown when it came.
+        """
+        return FeedEvent(self.changes + later.changes, later.online, self.resync or later.resync, None, False)
+
 
 Subscriber = Callable[[FeedEvent], None]
 
