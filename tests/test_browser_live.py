@@ -7,8 +7,12 @@ latency is measured by ``benchmarks/live.py``, not here.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 
 import pytest
@@ -204,3 +208,40 @@ def test_follow_the_trekker_and_the_presenter_view(browser, tmp_path, artifacts,
         for ctx, _page, dialogs in pages.values():
             assert not dialogs
             ctx.close()
+
+
+def test_a_browser_that_goes_away_without_closing_the_page_leaves_who_is_here(browser, tmp_path, artifacts):
+    """No page-close beacon (a crashed tab, a laptop lid, a lost network): the page's kernel lives on until
+    it is culled (~2 min), but who-is-here drops the page at its next heartbeat (found by a new-user test)."""
+    with backend("sqlite", tmp_path) as (server, url, _relay):
+        store = open_store(url)
+        trekker, ttoken = create_workspace("Weg-pact", store=store)
+        _, atoken = trekker.add_partner("Ans", "ROC Twente")
+        tctx, tpage, _ = new_page(browser)
+        tpage.goto(server.url("05_samen_puzzelen.ipynb", f"sleutel={ttoken}"))
+        tpage.locator(".pc-board").wait_for()
+        actx, apage, _ = new_page(browser)
+        apage.goto(server.url("04_zelf_invullen.ipynb", f"sleutel={atoken}"))
+        apage.locator(".pc-draft-editor").wait_for()
+        tpage.locator(".pc-presence", has_text="ROC Twente").wait_for(timeout=LIVE)
+        kernel_id = re.search(r'kernelId"?\s*:\s*"([0-9a-f-]{36})"', apage.content()).group(1)
+
+        def connections(kid: str):
+            try:
+                with urllib.request.urlopen(f"{server.base}/voila/api/werkboek/verbonden/{kid}", timeout=10) as answer:  # noqa: S310
+                    return json.loads(answer.read())["connections"]
+            except urllib.error.HTTPError as exc:
+                return exc.code
+
+        assert connections(kernel_id) == 1
+        assert connections("00000000-0000-0000-0000-000000000000") == 404
+        kernels = len(server.kernels())
+        actx.close()  # no beforeunload: Voilà's shutdown beacon is not sent
+        started = time.monotonic()
+        tpage.locator(".pc-presence", has_text="ROC Twente").wait_for(state="detached", timeout=45_000)
+        gone_after = time.monotonic() - started
+        assert len(server.kernels()) == kernels  # the kernel itself was still there: presence did not wait for it
+        assert connections(kernel_id) == 0
+        tpage.screenshot(path=str(artifacts / "live-away-trekker.png"), full_page=False)
+        print(f"who is here dropped the page after {gone_after:.1f} s")
+        tctx.close()

@@ -106,6 +106,34 @@ def test_presence_appears_and_disappears(ws):
     assert store.present(trekker.workspace_id) == []  # the trekker's page left too
 
 
+def test_a_page_whose_browser_went_away_leaves_and_comes_back(ws, monkeypatch):
+    """A browser closed without closing the page (a crash, a lost network) leaves who-is-here at the next
+    heartbeat instead of when the kernel is culled (~2.5 min); it comes back when the browser reconnects."""
+    from purposecase.workspace import live
+
+    monkeypatch.setattr(live, "HEARTBEAT_SECONDS", 0.3)
+    store, trekker, _, ans, _ = ws
+    browser = {"connected": False}  # the page is loading: not connected yet
+    inbox = Inbox()
+    with LiveFeed(trekker, chapter="05_samen_puzzelen.ipynb") as feed:
+        feed.subscribe(inbox)
+        partner_page = LiveFeed(ans, chapter="05_samen_puzzelen.ipynb", connected=lambda: browser["connected"])
+        partner_page.start()
+        inbox.wait_for(lambda e: e.present is not None and len(e.present) == 2)
+        time.sleep(1.0)
+        assert len(store.present(trekker.workspace_id)) == 2  # still loading: counted as here
+        browser["connected"] = True
+        time.sleep(1.0)
+        inbox.events.clear()
+        browser["connected"] = False  # the browser went away
+        inbox.wait_for(lambda e: e.present is not None and [p.role for p in e.present] == ["trekker"])
+        assert partner_page.away
+        inbox.events.clear()
+        browser["connected"] = True  # … and came back
+        inbox.wait_for(lambda e: e.present is not None and len(e.present) == 2 and not partner_page.away)
+        partner_page.close()
+
+
 def test_a_revocation_is_announced(ws):
     store, trekker, _, ans, _ = ws
     inbox = Inbox()

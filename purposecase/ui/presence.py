@@ -9,7 +9,12 @@ the page's live feed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+import re
+import sys
+import urllib.request
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..chapters import get_chapter
@@ -137,4 +142,44 @@ class LiveNotices:
         return out
 
 
-__all__ = ["CHAPTER_CHANGES", "LiveNotices", "offline_html", "presence_html"]
+def _kernel_id() -> str | None:
+    """Return this kernel's id (from its connection file ``kernel-<id>.json``), or None outside a kernel."""
+    if "ipykernel.kernelapp" not in sys.modules:  # not in a kernel; importing ipykernel would swap the comms
+        return None
+    try:
+        from ipykernel.connect import get_connection_file
+
+        name = Path(get_connection_file()).name
+    except Exception:  # noqa: BLE001 - not in a kernel (tests, scripts)
+        return None
+    match = re.fullmatch(r"kernel-([0-9a-f-]{36})\.json", name)
+    return match.group(1) if match else None
+
+
+def connection_check(env: Mapping[str, str] | None = None) -> Callable[[], bool | None] | None:
+    """Return a function telling whether this kernel's page has a connected browser, or None outside Voilà.
+
+    It asks the Voilà server (``GET voila/api/werkboek/verbonden/<kernel id>``, ``voila_config/workshop.py``)
+    over 127.0.0.1: ``True`` (connected), ``False`` (no websocket now), ``None`` (cannot tell: an older
+    server, a timeout). The page's live feed asks it before each heartbeat (who is here, DESIGN.md §8).
+    """
+    from .warm import status_url
+
+    base = status_url(env)
+    kernel_id = _kernel_id() if base is not None else None
+    if base is None or kernel_id is None:
+        return None
+    url = f"{base}/verbonden/{kernel_id}"
+
+    def check() -> bool | None:
+        try:
+            with urllib.request.urlopen(url, timeout=2.0) as answer:  # noqa: S310 - our own server on 127.0.0.1
+                connections = json.loads(answer.read()).get("connections")
+        except Exception:  # noqa: BLE001 - no answer: cannot tell
+            return None
+        return None if connections is None else int(connections) > 0
+
+    return check
+
+
+__all__ = ["CHAPTER_CHANGES", "LiveNotices", "connection_check", "offline_html", "presence_html"]

@@ -169,9 +169,10 @@ class ChapterShell(ipw.VBox):
     def _new_feed(self) -> LiveFeed | None:
         """Return a live feed for this page, marked at the workspace's latest change (not started), or None."""
         from ..workspace.live import LiveFeed
+        from .presence import connection_check
 
         try:
-            feed = LiveFeed(self.session, chapter=self.NOTEBOOK)
+            feed = LiveFeed(self.session, chapter=self.NOTEBOOK, connected=connection_check())
             feed.mark()
             return feed
         except Exception:  # noqa: BLE001 - the page works without live updates

@@ -19,6 +19,8 @@ What it adds (issue 19):
   workshop size, page kernels and the cap of the guard, and whether the server is stopping. No tokens, no
   workspace data. ``GET <base>voila/api/werkboek/ready`` answers 200, or 503 once the server stops
   (a load balancer's or Kubernetes' readiness check; the status address serves as liveness check).
+  ``GET <base>voila/api/werkboek/verbonden/<kernel id>`` answers how many websockets that kernel has
+  (a page's kernel asks it for itself: who is here).
 - **A graceful stop**: on SIGTERM Voilà stops its loop and shuts every kernel down with a
   ``shutdown_request`` (``shutdown_all(now=False)``), so each page's editors save what was typed
   (``ui/draft.py`` registers the save at the kernel's exit). :data:`SHUTDOWN_WAIT_SECONDS` gives a kernel
@@ -363,12 +365,30 @@ def install(config: Any) -> None:
                 self.set_status(503)
             self.finish(json.dumps({"ready": not DRAINING}))
 
+    class ConnectedHandler(StatusHandler):
+        """``GET voila/api/werkboek/verbonden/<kernel id>``: how many websockets a page kernel has now.
+
+        A page's kernel asks this for itself (``ui/presence.py``: who is here drops a page whose browser
+        went away without closing it, long before the kernel is culled). Only whoever knows a kernel's
+        id learns anything; an unknown id answers 404.
+        """
+
+        def get(self, kernel_id: str) -> None:
+            manager = self.settings["kernel_manager"]
+            if kernel_id not in manager.list_kernel_ids():
+                self.set_status(404)
+                self.finish(json.dumps({"connections": None}))
+                return
+            connections = getattr(manager, "_kernel_connections", {}).get(kernel_id, 0)
+            self.finish(json.dumps({"connections": int(connections)}))
+
     handlers_before = getattr(Voila.init_handlers, "purposecase_workshop_inner", Voila.init_handlers)
 
     def init_handlers(self: Any) -> list:
         ours = [
             (url_path_join(self.server_url, r"/voila/api/werkboek/?"), StatusHandler),
             (url_path_join(self.server_url, r"/voila/api/werkboek/ready"), ReadyHandler),
+            (url_path_join(self.server_url, r"/voila/api/werkboek/verbonden/([0-9a-f-]{36})"), ConnectedHandler),
         ]
         return ours + handlers_before(self)
 

@@ -55,6 +55,8 @@ MAX_DELAY_SECONDS = 0.5
 """A subscriber hears of a change at the latest this long after it was first seen, however long the burst."""
 HEARTBEAT_SECONDS = 10.0
 """How often an open page says it is still there."""
+CONNECT_GRACE_SECONDS = 15.0
+"""A page's browser may take this long to connect before the page counts as gone from who is here."""
 PRESENT_SECONDS = 30.0
 """A page without a heartbeat for this long is no longer shown as present."""
 STATS_ENV = "PURPOSECASE_LIVE_STATS"
@@ -127,8 +129,22 @@ class LiveFeed:
     (an error is logged and the feed goes on).
     """
 
-    def __init__(self, session: WorkspaceSession, *, chapter: str, focus: str = "") -> None:
+    def __init__(
+        self,
+        session: WorkspaceSession,
+        *,
+        chapter: str,
+        focus: str = "",
+        connected: Callable[[], bool | None] | None = None,
+    ) -> None:
         self.session = session
+        self.connected = connected
+        """Asked before each heartbeat: is the page's browser still connected (``None``: cannot tell)?
+        A page whose browser went away without closing it leaves who-is-here at once, and comes back
+        when the browser reconnects."""
+        self.away = False
+        self._was_connected = False
+        self._started_at = time.monotonic()
         self.store = session.store
         self.chapter = chapter
         self.focus = focus
@@ -227,8 +243,34 @@ class LiveFeed:
         except OSError as exc:
             log.debug("live stats not written: %s", exc)
 
+    def _page_here(self) -> bool:
+        """Return whether the page's browser is connected (or cannot be told apart); leave when it went away.
+
+        A page that has not connected yet is loading for :data:`CONNECT_GRACE_SECONDS` (the guard ends its
+        kernel if it never connects).
+        """
+        if self.connected is None:
+            return True
+        try:
+            connected = self.connected()
+        except Exception:  # noqa: BLE001 - cannot tell: count the page as here
+            connected = None
+        loading = not self._was_connected and time.monotonic() - self._started_at < CONNECT_GRACE_SECONDS
+        if connected is None or (connected is False and loading):
+            return True
+        if connected:
+            self._was_connected, self.away = True, False
+            return True
+        if not self.away:
+            self.away = True
+            log.info("live feed: the page's browser went away; leaving who is here")
+            self._query(self.store.leave, self.page_id)
+        return False
+
     def _heartbeat(self) -> bool:
         self._write_stats()
+        if not self._page_here():
+            return False
         s = self.session
         return self._query(
             self.store.heartbeat, self.page_id, s.workspace_id, s.role,
