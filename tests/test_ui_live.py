@@ -218,3 +218,39 @@ def test_changes_made_while_the_trekker_types_show_once_the_typing_is_saved(ws, 
         assert board.loaded.shared.items("impact")[0].text.startswith("Iedereen doet mee, ook wie")
     finally:
         page.close()
+
+
+def test_a_preheated_kernel_builds_the_page_before_it_is_asked_for(monkeypatch):
+    """``for_page``: Dutch without a link is built ahead; the same page is used when the address asks for
+    that, and built again (the first one closed) for ``?taal=en``; chapters that need a link never prebuild."""
+    from purposecase.ui import ExamplesChapter, ZelfInvullenChapter, common, shell
+
+    monkeypatch.setattr(shell, "preheated_kernel", lambda: True)
+    built = []
+    original = ExamplesChapter.__init__
+
+    pages = []
+
+    def counting(self, *args, **kwargs):
+        built.append(kwargs.get("context"))
+        pages.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ExamplesChapter, "__init__", counting)
+    monkeypatch.setattr(common, "query_string", lambda: "")
+    page = ExamplesChapter.for_page()
+    assert built == [PageContext()] and page.t.lang == "nl" and page.comm is not None
+    page.close()
+
+    built.clear()
+    monkeypatch.setattr(common, "query_string", lambda: "taal=en")
+    page = ExamplesChapter.for_page()
+    assert built == [PageContext(), PageContext(lang="en")] and page.t.lang == "en"
+    assert page.comm is not None and pages[-2].comm is None  # the Dutch one was closed
+    page.close()
+
+    asked = []
+    monkeypatch.setattr(common, "query_string", lambda: asked.append(1) or "")
+    other = ZelfInvullenChapter.for_page()  # PREBUILD off: built once, from the address
+    assert asked == [1] and not ZelfInvullenChapter.PREBUILD
+    other.close()

@@ -27,6 +27,11 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def preheated_kernel() -> bool:
+    """Return whether this kernel was started by Voilà's pool before its page was asked for."""
+    return os.environ.get("VOILA_PREHEAT", "False") == "True"
+
+
 def query_string() -> str:
     """Return the page's query string inside Voilà ("" elsewhere).
 
@@ -34,7 +39,7 @@ def query_string() -> str:
     asks for the page, so Voilà fills ``QUERY_STRING`` only once the page is
     requested: :func:`wait_for_request` waits for it (DESIGN.md §5).
     """
-    if os.environ.get("VOILA_PREHEAT", "False") == "True":  # pragma: no cover - Voilà preheat only
+    if preheated_kernel():  # pragma: no cover - Voilà preheat only
         wait_for_request()
     return os.environ.get("QUERY_STRING", "")
 

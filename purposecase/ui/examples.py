@@ -166,6 +166,7 @@ class ExamplesChapter(ChapterShell):
     """
 
     NOTEBOOK = NOTEBOOK
+    PREBUILD = True  # most people open it without a link
     TITLE, INTRO = "voorbeelden.titel", "voorbeelden.intro"
     TAB_PRESENT = 3
     TAB_QUIZ = 4

@@ -180,6 +180,7 @@ class InstrumentChapter(ChapterShell):
     """
 
     NOTEBOOK = NOTEBOOK
+    PREBUILD = True  # most people open it without a link
     TITLE, INTRO = "instrument.titel", "instrument.intro"
     CSS_CLASS = "pc-instrument"
 

@@ -273,6 +273,7 @@ class WaardecreatieChapter(ChapterShell):
     """
 
     NOTEBOOK = NOTEBOOK
+    PREBUILD = True  # most people open it without a link
     TITLE, INTRO = "waardecreatie.titel", "waardecreatie.intro"
     CSS_CLASS = "pc-waardecreatie"
 

@@ -66,6 +66,8 @@ def warm_line(t: Translator, env: Mapping[str, str] | None = None) -> ipw.HTML:
 
     def refresh() -> None:
         while not stop.is_set():
+            if line.comm is None:  # the page closed (e.g. a preheated page built for another address)
+                return
             status = _fetch(url)
             if status is None:
                 return

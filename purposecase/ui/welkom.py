@@ -144,6 +144,7 @@ class WelkomChapter(ChapterShell):
     """
 
     NOTEBOOK = NOTEBOOK
+    PREBUILD = True  # most people open it without a link
     TITLE, INTRO = "welkom.titel", "welkom.intro"
     CSS_CLASS = "pc-welkom"
 
