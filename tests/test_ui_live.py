@@ -254,3 +254,29 @@ def test_a_preheated_kernel_builds_the_page_before_it_is_asked_for(monkeypatch):
     other = ZelfInvullenChapter.for_page()  # PREBUILD off: built once, from the address
     assert asked == [1] and not ZelfInvullenChapter.PREBUILD
     other.close()
+
+
+def test_who_is_here_counts_people_not_tabs():
+    """A partner's two tabs are one entry with both chapters; my own other tab is "jij ook", not someone else."""
+    from datetime import UTC, datetime
+
+    from purposecase.messages import Translator
+    from purposecase.store import Partner, Presence
+    from purposecase.ui.presence import presence_html
+
+    def page(page_id, role, partner_id, chapter):
+        return Presence(page_id, "w", role, partner_id, chapter, "", False, datetime.now(UTC))
+
+    partners = {"a": Partner("a", "w", "Bram", "Gemeente Hoorn", "", datetime.now(UTC), None)}
+    t = Translator("nl")
+    present = [
+        page("me", "trekker", None, "05_samen_puzzelen.ipynb"),
+        page("me2", "trekker", None, "04_zelf_invullen.ipynb"),
+        page("b1", "partner", "a", "04_zelf_invullen.ipynb"),
+        page("b2", "partner", "a", "05_samen_puzzelen.ipynb"),
+    ]
+    shown = text_of(presence_html(present, partners, t, own_page="me", own_link=("trekker", "")))
+    assert "Nu ook hier (1)" in shown and shown.count("Gemeente Hoorn") == 1
+    assert "Zelf invullen, Samen puzzelen" in shown and "jij ook (ander tabblad): Zelf invullen" in shown
+    alone = text_of(presence_html(present[:2], partners, t, own_page="me", own_link=("trekker", "")))
+    assert alone.startswith("Alleen jij hebt deze werkruimte nu open.") and "ander tabblad" in alone

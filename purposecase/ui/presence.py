@@ -42,25 +42,61 @@ def _isolated(text: str) -> str:
     return f"<bdi>{esc(text)}</bdi>"
 
 
+def _link_of(p: Presence) -> tuple[str, str]:
+    """Return whose link a page uses: the trekker's or a partner's; a viewer's page stands alone.
+
+    One viewer link may be shared by several people, so viewers' pages are never grouped.
+    """
+    if p.role in ("trekker", "partner"):
+        return p.role, p.partner_id or ""
+    return "page", p.page_id
+
+
 def presence_html(
-    present: Sequence[Presence], partners: Mapping[str, Partner], t: Translator, *, own_page: str = ""
+    present: Sequence[Presence],
+    partners: Mapping[str, Partner],
+    t: Translator,
+    *,
+    own_page: str = "",
+    own_link: tuple[str, str] | None = None,
 ) -> str:
-    """Return the "nu hier" line: every other open page of the workspace with organisation, contact, role, chapter.
+    """Return the "nu hier" line: who else has the workspace open, with organisation, contact, role, chapters.
+
+    Pages of the same link (a partner in two tabs) are one entry with every chapter they have open; this
+    page's own link in other tabs is named at the end ("jij ook bij …"), not counted as someone else.
 
     Args:
         present: the open pages (:attr:`purposecase.workspace.live.LiveFeed.present`).
         partners: partner id → partner (removed ones included).
         t: translator.
         own_page: this page's id (left out of the list; "only you" when nobody else is here).
+        own_link: this page's ``(role, partner id or "")`` (its link); ``None``: not known.
     """
-    others = [p for p in present if p.page_id != own_page]
-    if not others:
+    groups: dict[tuple[str, str], list[Presence]] = {}
+    for p in present:
+        if p.page_id != own_page:
+            groups.setdefault(_link_of(p), []).append(p)
+    mine = groups.pop(own_link, []) if own_link is not None else []
+
+    def chapters(pages: Sequence[Presence]) -> str:
+        names = []
+        for p in pages:
+            try:
+                names.append(esc(t(get_chapter(p.chapter).short_key)))
+            except KeyError:
+                names.append(_isolated(p.chapter))
+        return ", ".join(dict.fromkeys(names))
+
+    if not groups:
+        text = t("live.alleen_jij")
+        also = (f' <span class="pc-presence-mine">{esc(t("live.jij_ook", hoofdstukken=""))}{chapters(mine)}</span>'
+                if mine else "")
         return (
-            f'<div class="pc-presence" role="status"><span class="pc-presence-alone">{esc(t("live.alleen_jij"))}'
-            "</span></div>"
+            f'<div class="pc-presence" role="status"><span class="pc-presence-alone">{esc(text)}</span>{also}</div>'
         )
     people = []
-    for p in others:
+    for pages in groups.values():
+        p = pages[0]
         partner = partners.get(p.partner_id or "")
         role = t(f"rol.{p.role}")
         if partner is not None:
@@ -68,19 +104,20 @@ def presence_html(
             detail = f"{_isolated(partner.name)} · {esc(role)}" if partner.organisation else esc(role)
         else:
             who, detail = esc(role.capitalize()), ""
-        try:
-            chapter = esc(t(get_chapter(p.chapter).short_key))
-        except KeyError:
-            chapter = _isolated(p.chapter)
-        follow = f' <span class="pc-presence-follow">{esc(t("live.volg_mij_aan"))}</span>' if p.follow else ""
+        follow = (f' <span class="pc-presence-follow">{esc(t("live.volg_mij_aan"))}</span>'
+                  if any(x.follow for x in pages) else "")
         people.append(
             f'<li class="pc-presence-person pc-presence-{esc(p.role)}"><strong>{who}</strong>'
             + (f' <small>({detail})</small>' if detail else "")
-            + f' <span class="pc-presence-chapter">· {chapter}</span>{follow}</li>'
+            + f' <span class="pc-presence-chapter">· {chapters(pages)}</span>{follow}</li>'
+        )
+    if mine:
+        people.append(
+            f'<li class="pc-presence-mine">{esc(t("live.jij_ook", hoofdstukken=""))}{chapters(mine)}</li>'
         )
     return (
         f'<div class="pc-presence" role="status" aria-live="polite"><span class="pc-presence-label">'
-        f'{esc(t("live.nu_hier", n=len(others)))}</span><ul>{"".join(people)}</ul></div>'
+        f'{esc(t("live.nu_hier", n=len(groups)))}</span><ul>{"".join(people)}</ul></div>'
     )
 
 

@@ -237,7 +237,10 @@ class ChapterShell(ipw.VBox):
         if self.feed is None or self.session is None:
             return
         partners = {p.id: p for p in self.session.partners(include_removed=True)}
-        self.presence.value = presence_html(self.feed.present, partners, self.t, own_page=self.feed.page_id)
+        s = self.session
+        own_link = (s.role, (s.access.partner_id or "") if s.role == "partner" else "")
+        self.presence.value = presence_html(self.feed.present, partners, self.t, own_page=self.feed.page_id,
+                                            own_link=own_link if s.role in ("trekker", "partner") else None)
 
     def stop_page(self, key: str = "toegang.ingetrokken") -> None:
         """Stop the page at once (its link was revoked or its partner removed), with the message.
