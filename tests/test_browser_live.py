@@ -148,7 +148,7 @@ def test_a_meeting_stays_live_without_a_click(browser, tmp_path, artifacts, kind
         bpage.goto(server.url("05_samen_puzzelen.ipynb", f"sleutel={btoken}"))
         bpage.locator(".pc-board").wait_for()
         trekker_api.remove_partner(open_workspace(btoken, store=store).access.partner_id)
-        bpage.locator(".pc-msg", has_text="ingetrokken").wait_for(timeout=LIVE)
+        bpage.locator(".pc-msg", has_text="uit deze werkruimte gehaald").wait_for(timeout=LIVE)
         bpage.locator(".pc-stopped").wait_for()  # the board stays readable; nothing more is saved
         bpage.screenshot(path=str(artifacts / f"live-{kind}-revoked.png"), full_page=True)
         assert not tdialogs and not adialogs

@@ -97,12 +97,18 @@ def test_changes_elsewhere_show_as_badges_on_the_other_chapters(ws):
 
 
 def test_a_revoked_link_stops_the_open_page(ws):
-    trekker, ttoken, atoken, _ = ws
+    trekker, ttoken, atoken, btoken = ws
+    bas = SamenPuzzelenChapter(context=PageContext(sleutel=btoken))
+    try:
+        trekker.new_partner_link(bas.session.access.partner_id)  # a new link: the open one is revoked
+        eventually(lambda: bas.stopped and "ingetrokken" in text_of(bas.status.value))
+    finally:
+        bas.close()
     page = SamenPuzzelenChapter(context=PageContext(sleutel=atoken))
     try:
         partner_id = page.session.access.partner_id
-        trekker.remove_partner(partner_id)
-        eventually(lambda: page.stopped and "ingetrokken" in text_of(page.status.value))
+        trekker.remove_partner(partner_id)  # removed: the page says so, not "ask for a new link"
+        eventually(lambda: page.stopped and "uit deze werkruimte gehaald" in text_of(page.status.value))
         assert page.feed is None and page.presence.value == ""  # it follows nothing more and left
         with pytest.raises(RevokedToken):  # and nothing more is saved
             page.session.react("x1", "eens")

@@ -283,7 +283,11 @@ class ChapterShell(ipw.VBox):
                 try:
                     self.session.check_link()
                 except AccessError:
-                    self.stop_page()
+                    s = self.session
+                    removed = s.role == "partner" and any(
+                        c.what == "partner" and c.partner_id == s.access.partner_id for c in event.changes
+                    )
+                    self.stop_page("toegang.verwijderd" if removed else "toegang.ingetrokken")
                     return
                 except StoreError:
                     self.live_banner.value = offline_html(self.t)
