@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test install lint chromium fonts haproxy axe chp bench burst clean
+.PHONY: serve test install lint chromium fonts haproxy nginx axe chp bench burst clean
 
 serve: $(STAMP)
 	$(VENV)/bin/purposecase serve
@@ -73,15 +73,25 @@ $(CHP):
 lint: $(STAMP)
 	$(PY) -m ruff check purposecase tests benchmarks
 
-test: $(STAMP) chromium fonts haproxy axe chp lint
+test: $(STAMP) chromium fonts haproxy nginx axe chp lint
 	$(PY) -m pytest
 
 bench: $(STAMP) chromium
 	$(PY) benchmarks/pages.py --runs 5
 
-# N people open one chapter at once (1, 10, 30), cold and in workshop mode: about 15 minutes on 2 cores
-burst: $(STAMP) chromium
-	$(PY) benchmarks/burst.py --sizes 1 10 30 --modes cold workshop
+# N people open one chapter at once (1, 10, 30), cold and in workshop mode, their browsers off this machine
+# (remote clients + one real browser's drawing time), the workshop also behind nginx's static cache
+burst: $(STAMP) chromium nginx
+	$(PY) benchmarks/burst.py --sizes 1 10 30 --modes cold workshop --clients remote
+	$(PY) benchmarks/burst.py --sizes 1 10 30 --modes workshop --clients remote --proxy nginx
+
+# nginx (Debian) in front of Voilà for benchmarks/burst.py --proxy nginx and the deploy config's check
+nginx:
+	@if [ -x /usr/sbin/nginx ]; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		echo "Installing Debian's nginx"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	else echo "nginx is missing and we are not root: the nginx checks will be skipped"; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info .cache

@@ -168,6 +168,86 @@ async def remote_close(http, base: str, slot: dict) -> None:
             slot["close_error"] = str(exc)
 
 
+NGINX_STATIC = ROOT / "deploy" / "nginx" / "werkboek-static.conf"
+
+
+class NginxFront:
+    """Debian's nginx in front of a Voilà server, with the deploy config's static-file cache
+    (``deploy/nginx/werkboek-static.conf``, included as it is) and websockets passed on."""
+
+    def __init__(self, voila_base: str, folder: Path) -> None:
+        import socket
+        import subprocess
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.base = f"http://127.0.0.1:{port}"
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        upstream = voila_base.removeprefix("http://")
+        conf = folder / "nginx.conf"
+        user = "user root;" if os.geteuid() == 0 else ""  # workers must reach the temporary folder
+        conf.write_text(f"""
+{user}
+worker_processes auto;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log {folder}/access.log combined;
+    log_format cache '$upstream_cache_status $uri';
+    proxy_cache_path {folder}/cache levels=1:2 keys_zone=werkboek_static:10m max_size=200m inactive=1h
+                     use_temp_path=off;
+    proxy_temp_path {folder}/tmp;
+    client_body_temp_path {folder}/body;
+    map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
+    upstream werkboek {{ server {upstream}; }}
+    server {{
+        listen 127.0.0.1:{port};
+        access_log {folder}/cache.log cache;
+        include {NGINX_STATIC};
+        location / {{
+            proxy_pass http://werkboek;
+            proxy_http_version 1.1;
+            proxy_set_header Host $http_host;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_read_timeout 3600s;
+            proxy_buffering off;
+        }}
+    }}
+}}
+""")
+        self.proc = subprocess.Popen(["/usr/sbin/nginx", "-p", str(folder), "-c", str(conf), "-g", "daemon off;"])
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"nginx did not start: {(folder / 'error.log').read_text(errors='replace')[-500:]}")
+
+    def cpu_seconds(self) -> float:
+        """Return the CPU seconds of nginx's master and workers."""
+        return tree_cpu_seconds(self.proc.pid)
+
+    def hits(self) -> dict[str, int]:
+        """Return the static cache's answers so far by status (HIT, MISS, …)."""
+        counts: dict[str, int] = {}
+        log_file = self.folder / "cache.log"
+        for line in log_file.read_text().splitlines() if log_file.exists() else []:
+            status = line.split(" ", 1)[0]
+            if status != "-":
+                counts[status] = counts.get(status, 0) + 1
+        return counts
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
 def tree_cpu_seconds(pid: int) -> float:
     """Return the CPU seconds (user + system) of process ``pid``, its children, and its reaped children."""
     try:
@@ -328,26 +408,33 @@ async def burst(browser, server, name: str, n: int, query: str, idle_kernels: in
 
 
 async def remote_burst(server, name: str, n: int, query: str, idle_kernels: int, remote: dict) -> dict:
-    """Open ``name`` with ``n`` remote clients at once (people's browsers elsewhere); see :func:`burst`."""
+    """Open ``name`` with ``n`` remote clients at once (people's browsers elsewhere); see :func:`burst`.
+
+    ``remote["front"]``: an :class:`NginxFront` the clients go through (its CPU counts as the server's).
+    """
     import aiohttp
 
     visible = PAGES[name][0]
     slots: list[dict] = [{} for _ in range(n)]
     sessions = [aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=6)) for _ in range(n)]  # 6: a browser
-    url = server.url(name, query)
+    front = remote.get("front")
+    base = front.base if front is not None else server.base
+    url = base + server.url(name, query).removeprefix(server.base)
+    nginx0 = front.cpu_seconds() if front is not None else 0.0
     died_before = server.log_path.read_text(errors="replace").count("died, removing from map")
     cpu0, own0 = tree_cpu_seconds(server.proc.pid), own_cpu_seconds(server.proc.pid)
     t0 = time.perf_counter()
-    await asyncio.gather(*(remote_open(h, server.base, url, remote["assets"], visible, s)
+    await asyncio.gather(*(remote_open(h, base, url, remote["assets"], visible, s)
                            for h, s in zip(sessions, slots, strict=True)))
     wall = time.perf_counter() - t0
-    cpu_loaded = tree_cpu_seconds(server.proc.pid) - cpu0
+    nginx_cpu = (front.cpu_seconds() - nginx0) if front is not None else 0.0
+    cpu_loaded = tree_cpu_seconds(server.proc.pid) - cpu0 + nginx_cpu
     own_loaded = own_cpu_seconds(server.proc.pid) - own0
     memory = [m for m in (kernel_memory(server, s.get("kernel_id")) for s in slots) if m]
     died = server.log_path.read_text(errors="replace").count("died, removing from map") - died_before
     await asyncio.to_thread(wait_until_settled, server, idle_kernels + len(memory), 300)
     cpu_settled = tree_cpu_seconds(server.proc.pid) - cpu0
-    await asyncio.gather(*(remote_close(h, server.base, s) for h, s in zip(sessions, slots, strict=True)))
+    await asyncio.gather(*(remote_close(h, base, s) for h, s in zip(sessions, slots, strict=True)))
     for h in sessions:
         await h.close()
     await asyncio.to_thread(wait_until_settled, server, idle_kernels, 300)
@@ -375,6 +462,8 @@ async def remote_burst(server, name: str, n: int, query: str, idle_kernels: int,
         "server_cpu_s_per_open": cpu_loaded / n,
         "server_cpu_s_per_open_incl_refill": cpu_settled / n,
         "server_process_cpu_s_per_open": own_loaded / n,
+        "nginx_cpu_s_per_open": nginx_cpu / n if front is not None else None,
+        "static_cache": front.hits() if front is not None else None,
         "browser_cpu_s_per_open": None,
         "kernel_rss_mb": statistics.median([m[0] for m in memory]) if memory else None,
         "kernel_pss_mb": statistics.median([m[1] for m in memory]) if memory else None,
@@ -383,10 +472,11 @@ async def remote_burst(server, name: str, n: int, query: str, idle_kernels: int,
 
 
 async def run_mode(mode: str, sizes: list[int], chapter: str, tmp: Path, unconnected: int = 0,
-                   clients: str = "browsers") -> dict:
+                   clients: str = "browsers", proxy: str = "none") -> dict:
     """Serve bare + ``chapter`` in ``mode`` and run every burst size; return the mode's results.
 
-    ``clients``: ``browsers`` (N Chromium contexts on this machine) or ``remote`` (see the module).
+    ``clients``: ``browsers`` (N Chromium contexts on this machine) or ``remote`` (see the module);
+    ``proxy``: ``nginx`` puts :class:`NginxFront` between the remote clients and Voilà.
     """
     from conftest import CHROMIUM, CHROMIUM_ARGS, VoilaServer
     from playwright.async_api import async_playwright
@@ -409,7 +499,10 @@ async def run_mode(mode: str, sizes: list[int], chapter: str, tmp: Path, unconne
     t_start = time.monotonic()
     server = VoilaServer(home, notebooks=served, preheat=mode == "preheat", workshop=people, env=env)
     rows = []
+    front = None
     try:
+        if proxy == "nginx":
+            front = NginxFront(server.base, tmp / f"nginx-{mode}")
         idle = wait_for_pools(server) if mode != "cold" else 0
         filled_s = time.monotonic() - t_start
         pool_rss = [p.memory_info().rss / 2**20 for p in server.kernels()]
@@ -426,7 +519,8 @@ async def run_mode(mode: str, sizes: list[int], chapter: str, tmp: Path, unconne
                     again = await burst(browser, server, name, 1, query_for(PAGES[name][2], tokens), idle)
                     browser_s = statistics.median([single["visible_p50"], again["visible_p50"]])
                     remote[name] = {"assets": assets, "render_s": max(0.0, browser_s - alone["server_p50"]),
-                                    "browser_single_s": browser_s, "remote_single_s": alone["server_p50"]}
+                                    "browser_single_s": browser_s, "remote_single_s": alone["server_p50"],
+                                    "front": front}
                     print(f"{mode:9} {name:26} one browser {browser_s:.2f} s, one remote client "
                           f"{alone['server_p50']:.2f} s ({len(assets)} assets): render "
                           f"{remote[name]['render_s']:.2f} s", flush=True)
@@ -446,9 +540,12 @@ async def run_mode(mode: str, sizes: list[int], chapter: str, tmp: Path, unconne
                           f"load {row['load_avg_1m']:.1f}", flush=True)
             await browser.close()
     finally:
+        if front is not None:
+            front.stop()
         server.stop()
     return {
         "mode": mode,
+        "proxy": proxy,
         "workshop": people,
         "pool_kernels": idle,
         "pool_fill_s": filled_s if mode != "cold" else 0,
@@ -490,7 +587,8 @@ def format_table(results: list[dict]) -> str:
     for result in results:
         for r in result["rows"]:
             lines.append(
-                f"| {result['mode']}{' (remote)' if result.get('clients') == 'remote' else ''} | "
+                f"| {result['mode']}{' (remote)' if result.get('clients') == 'remote' else ''}"
+                f"{' + nginx' if result.get('proxy') == 'nginx' else ''} | "
                 f"{r['page'].removesuffix('.ipynb')} | {r['n']} | {f(r['visible_p50'])} / "
                 f"{f(r['visible_p95'])} | {f(r['p95_over_single_bare'])} | {f(r['p95_over_single_cold_bare'])} | "
                 f"{f(r['server_cpu_s_per_open'])} ({f(r['server_cpu_s_per_open_incl_refill'])}) | "
@@ -512,8 +610,14 @@ def main(argv: list[str] | None = None) -> int:
                     "(default: the server's, 25 s; 90 s in workshop mode)")
     ap.add_argument("--clients", choices=("browsers", "remote"), default="browsers",
                     help="N Chromium contexts here, or N remote clients + one browser's drawing time (module doc)")
+    ap.add_argument("--proxy", choices=("none", "nginx"), default="none",
+                    help="nginx: the remote clients go through Debian's nginx with deploy/nginx/werkboek-static.conf")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     args = ap.parse_args(argv)
+    if args.proxy == "nginx" and args.clients != "remote":
+        raise SystemExit("--proxy nginx needs --clients remote")
+    if args.proxy == "nginx" and not Path("/usr/sbin/nginx").exists():
+        raise SystemExit("--proxy nginx needs Debian's nginx (make nginx, or apt-get install nginx)")
     matches = [name for name in PAGES if name.startswith(args.chapter) and name != BARE]
     if len(matches) != 1:
         raise SystemExit(f"--chapter {args.chapter!r}: choose one of {', '.join(PAGES)}")
@@ -524,7 +628,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.strftime("%Y-%m-%d %H:%M:%S")
     load_before = os.getloadavg()
     try:
-        results = [asyncio.run(run_mode(mode, sizes, matches[0], tmp, args.unconnected, args.clients))
+        results = [asyncio.run(run_mode(mode, sizes, matches[0], tmp, args.unconnected, args.clients, args.proxy))
                    for mode in args.modes]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
