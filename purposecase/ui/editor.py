@@ -271,6 +271,8 @@ class DocumentEditorModel(tl.HasTraits):
         """Operations not yet saved (re-applying kinds), by key; a newer one for the same key replaces it."""
         self.open_conflict: Conflict | None = None
         self._when_clean: list[Callable[[], None]] = []
+        self._held: Any = None
+        self._held_show: Callable[[Any], None] | None = None
         self.observe(self._on_clean_trait, names=["dirty", "conflict"])
         if save_at_exit and self.writable and in_kernel():  # never in plain Python (tests, scripts)
             method = weakref.WeakMethod(self.save_at_exit)
@@ -336,6 +338,24 @@ class DocumentEditorModel(tl.HasTraits):
                 self._when_clean.append(callback)
         if not (self.dirty or self.conflict):
             self._clean_soon()
+
+    def hold_back(self, event: Any, show: Callable[[Any], None]) -> None:
+        """Keep a live burst that came while this page had unsaved work; ``show(event)`` once it is saved.
+
+        Bursts held back meanwhile are merged (``event.merged``, :class:`~purposecase.workspace.live.FeedEvent`)
+        and shown once, by :meth:`when_clean`: the field being typed in keeps its text, and nothing made
+        elsewhere is lost (found by a new-user test: a share and a reaction never showed on the trekker's board).
+        """
+        with self._lock:
+            self._held = event if self._held is None else self._held.merged(event)
+            self._held_show = show
+        self.when_clean(self._show_held)
+
+    def _show_held(self) -> None:
+        with self._lock:
+            event, self._held = self._held, None
+        if event is not None and self._held_show is not None:
+            self._held_show(event)
 
     def _on_clean_trait(self, _change: Any = None) -> None:
         if not (self.dirty or self.conflict) and self._when_clean:

@@ -278,7 +278,6 @@ class PuzzleBoard(ipw.VBox):
         self._relabelling = False
         self.badges: dict[str, int] = {}
         self.unsent_comments: dict[str, str] = {}
-        self._missed = None  # a live burst held back while this page had unsaved work (FeedEvent)
         self.on_focus: Callable[[str, bool], None] | None = None
         self.model = DocumentEditorModel(
             session.document(SHARED_CASE), t, status, words=ITEM_WORDS,
@@ -973,8 +972,7 @@ class PuzzleBoard(ipw.VBox):
         if event.touches(MEETING, VOTES, PROPOSALS):
             self.reload_meeting()
         if self.model.dirty or self.model.conflict:  # shown once this page's own work is saved
-            self._missed = event if self._missed is None else self._missed.merged(event)
-            self.model.when_clean(self._show_missed)
+            self.model.hold_back(event, self.on_change)
             return
         if event.touches(DRAFT) or event.has("partner") or event.has("state"):
             self.refresh()
@@ -989,12 +987,6 @@ class PuzzleBoard(ipw.VBox):
         if not self.model.dirty:
             self.model.loaded(loaded.shared, loaded.base)
         self._render()
-
-    def _show_missed(self) -> None:
-        """Show the changes made elsewhere while this page had unsaved work (it is saved now)."""
-        event, self._missed = self._missed, None
-        if event is not None:
-            self.on_change(event)
 
     def close(self) -> None:
         """Stop the autosave and the countdown, and close the widgets."""

@@ -411,7 +411,6 @@ class PropositionPanel(ipw.VBox):
         self.figure = None
         self._syncing = False
         self._typing = False  # the save under way comes from typing: leave the rows (and the cursor) alone
-        self._missed = None  # a live burst held back while this page had unsaved work (FeedEvent)
         self.rows: dict[str, list[ItemRow]] = {}
         self._dropped_now: list[DroppedLink] = []
         self.model = DocumentEditorModel(
@@ -989,8 +988,7 @@ class PropositionPanel(ipw.VBox):
         A burst that comes while this page has unsaved work is shown once that work is saved.
         """
         if self.model.dirty or self.model.conflict:
-            self._missed = event if self._missed is None else self._missed.merged(event)
-            self.model.when_clean(self._show_missed)
+            self.model.hold_back(event, self.on_change)
             return
         if event.touches(vp_mod.VP_REACTIONS) and not event.touches(vp_mod.VALUE_PROPOSITIONS, SHARED_CASE):
             self.reaction_data = vp_mod.proposition_reactions(self.session)
@@ -1002,11 +1000,6 @@ class PropositionPanel(ipw.VBox):
             same = loaded.base == self.loaded.base and loaded.shared.base == self.loaded.shared.base
             if not same or event.has("partner") or event.resync:
                 self.refresh()
-
-    def _show_missed(self) -> None:
-        event, self._missed = self._missed, None
-        if event is not None:
-            self.on_change(event)
 
     def refresh(self) -> None:
         """Reload the value propositions, the shared case and the reactions from the store, and redraw."""
