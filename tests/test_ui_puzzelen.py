@@ -321,3 +321,12 @@ def test_opening_the_board_loads_each_shared_draft_once(monkeypatch):
 
     one, three, five = loads_for(1), loads_for(3), loads_for(5)
     assert three - one == 2 and five - three == 2, (one, three, five)
+
+
+def test_a_long_shared_item_shows_whole_in_its_field():
+    """Found by a new-user test: the trekker's field was two lines and cut long items off."""
+    from purposecase.ui.puzzelen import text_rows
+
+    assert text_rows("Kort") == 2
+    assert text_rows("woord " * 60) == 6  # 360 characters at ~70 a line
+    assert text_rows("regel\n" * 20) == 8  # at most eight lines; the field scrolls beyond

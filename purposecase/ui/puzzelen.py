@@ -146,6 +146,12 @@ def presenter_html(shared: Any, key: str, totals: dict[str, int] | None, t: Tran
     )
 
 
+def text_rows(text: str, per_row: int = 70, most: int = 8) -> int:
+    """Return the lines a shared item's text field shows: the whole text up to ``most`` lines (at least 2)."""
+    lines = sum(max(1, -(-len(line) // per_row)) for line in text.splitlines() or [""])
+    return max(2, min(most, lines))
+
+
 class SharedItemRow(ipw.VBox):
     """One item of the shared case: text, origin, for whom, votes, reactions, and the controls the role allows.
 
@@ -167,7 +173,7 @@ class SharedItemRow(ipw.VBox):
         self.select.layout.width = "auto"
         if trekker:
             self.text = ipw.Textarea(  # saved a few seconds after typing stops (the one editor model)
-                value=item.text, rows=2, continuous_update=True, layout=ipw.Layout(flex="1 1 auto")
+                value=item.text, rows=text_rows(item.text), continuous_update=True, layout=ipw.Layout(flex="1 1 auto")
             )
             self.text.add_class("pc-shared-text")
             self.up = ipw.Button(
