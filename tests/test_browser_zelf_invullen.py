@@ -102,7 +102,7 @@ def test_two_partners_at_once_then_the_trekker_sees_both_shared(browser, voila_s
     context, page, _ = new_page(browser)
     page.goto(voila_server.url(CHAPTER, f"sleutel={ttoken}"))
     page.locator(".pc-status-table").wait_for()
-    page.locator(".pc-count", has_text="2 van 2 partners").wait_for()
+    page.locator(".pc-count", has_text="Concepten gedeeld: 2 van 2").wait_for()
     page.locator(".pc-shared-drafts select").select_option(label="Ans (Zorginstelling)")
     page.locator(".pc-canvas", has_text=secret_a).wait_for()
     page.screenshot(path=str(artifacts / "zelf-invullen-overzicht.png"), full_page=True)

@@ -148,7 +148,7 @@ def test_share_needs_intenties_and_inbreng_and_trekker_sees_it():
     assert editor.model.shared
     overview = chapter.body
     overview.refresh_button.click()
-    assert "1 van 1 partners" in text_of(overview.status_table.value)
+    assert "Concepten gedeeld: 1 van 1" in text_of(overview.status_table.value)
     assert overview.shared_dropdown.options
     assert "Iedereen doet mee" in text_of(overview.shared_canvas.value)
 
