@@ -273,7 +273,7 @@ class DocumentEditorModel(tl.HasTraits):
         self._when_clean: list[Callable[[], None]] = []
         self._held: Any = None
         self._held_show: Callable[[Any], None] | None = None
-        self.observe(self._on_clean_trait, names=["dirty", "conflict"])
+        self.observe(safe_callback(status, t)(self._on_clean_trait), names=["dirty", "conflict"])
         if save_at_exit and self.writable and in_kernel():  # never in plain Python (tests, scripts)
             method = weakref.WeakMethod(self.save_at_exit)
             atexit.register(lambda: (save := method()) is not None and save())
