@@ -35,6 +35,17 @@ def draft(impact: str) -> PartnerDraft:
     return PartnerDraft(pieces=pieces)
 
 
+def workspace_with_ans(url: str, name: str):
+    """Return ``(store, trekker session, trekker token, Ans's token)``; Ans (ROC Twente) has shared a draft."""
+    store = open_store(url)
+    trekker, ttoken = create_workspace(name, store=store)
+    _, atoken = trekker.add_partner("Ans", "ROC Twente")
+    ans = open_workspace(atoken, store=store)
+    ans.save_my_draft(draft("Iedereen doet mee"), base=0)
+    ans.set_my_draft_shared(True)
+    return store, trekker, ttoken, atoken
+
+
 @contextmanager
 def backend(kind: str, tmp_path):
     """Yield ``(server, store url for this test, relay or None)`` on SQLite or PostgreSQL (through a relay)."""
@@ -75,13 +86,8 @@ def backend(kind: str, tmp_path):
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_a_meeting_stays_live_without_a_click(browser, tmp_path, artifacts, kind):
     with backend(kind, tmp_path) as (server, url, relay):
-        store = open_store(url)
-        trekker, ttoken = create_workspace("Live pact", store=store)
-        _, atoken = trekker.add_partner("Ans", "ROC Twente")
+        store, trekker, ttoken, atoken = workspace_with_ans(url, "Live pact")
         _, btoken = trekker.add_partner("Bas", "Ziekenhuis MST")
-        ans = open_workspace(atoken, store=store)
-        ans.save_my_draft(draft("Iedereen doet mee"), base=0)
-        ans.set_my_draft_shared(True)
 
         tctx, tpage, tdialogs = new_page(browser)
         tpage.goto(server.url("05_samen_puzzelen.ipynb", f"sleutel={ttoken}"))
@@ -160,13 +166,8 @@ def test_a_meeting_stays_live_without_a_click(browser, tmp_path, artifacts, kind
 def test_follow_the_trekker_and_the_presenter_view(browser, tmp_path, artifacts, kind):
     """"Volg mij" moves a partner's and a viewer's board; the presenter view shows the board large (both stores)."""
     with backend(kind, tmp_path) as (server, url, _relay):
-        store = open_store(url)
-        trekker, ttoken = create_workspace("Volg-mij pact", store=store)
-        _, atoken = trekker.add_partner("Ans", "ROC Twente")
+        store, trekker, ttoken, atoken = workspace_with_ans(url, "Volg-mij pact")
         vtoken = trekker.new_viewer_link()
-        ans = open_workspace(atoken, store=store)
-        ans.save_my_draft(draft("Iedereen doet mee"), base=0)
-        ans.set_my_draft_shared(True)
         pages = {}
         for who, token in (("trekker", ttoken), ("ans", atoken), ("viewer", vtoken)):
             ctx, page, dialogs = new_page(browser)
