@@ -233,15 +233,24 @@ http {{
         """Return the CPU seconds of nginx's master and workers."""
         return tree_cpu_seconds(self.proc.pid)
 
-    def hits(self) -> dict[str, int]:
-        """Return the static cache's answers so far by status (HIT, MISS, …)."""
-        counts: dict[str, int] = {}
+    def hits(self, wait_for: tuple[str, int] | None = None, timeout: float = 10.0) -> dict[str, int]:
+        """Return the static cache's answers so far by status (HIT, MISS, …).
+
+        nginx writes a request's log line in its log phase, after the answer has been sent, so a client can have
+        read the whole answer before the line is there. ``wait_for=("HIT", 2)`` waits up to ``timeout`` seconds
+        until at least two HITs are logged, then returns all counts (the caller still checks them exactly).
+        """
         log_file = self.folder / "cache.log"
-        for line in log_file.read_text().splitlines() if log_file.exists() else []:
-            status = line.split(" ", 1)[0]
-            if status != "-":
-                counts[status] = counts.get(status, 0) + 1
-        return counts
+        deadline = time.monotonic() + timeout
+        while True:
+            counts: dict[str, int] = {}
+            for line in log_file.read_text().splitlines() if log_file.exists() else []:
+                status = line.split(" ", 1)[0]
+                if status != "-":
+                    counts[status] = counts.get(status, 0) + 1
+            if wait_for is None or counts.get(wait_for[0], 0) >= wait_for[1] or time.monotonic() > deadline:
+                return counts
+            time.sleep(0.05)
 
     def stop(self) -> None:
         self.proc.terminate()

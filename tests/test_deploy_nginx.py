@@ -71,7 +71,7 @@ def test_voilas_files_come_from_the_cache_and_pages_still_work(tmp_path):
         for _ in range(3):
             with urllib.request.urlopen(front.base + "/voila/static/voila.js", timeout=30) as answer:  # noqa: S310
                 assert answer.status == 200 and b"voila" in answer.read().lower()
-        assert front.hits() == {"MISS": 1, "HIT": 2}
+        assert front.hits(wait_for=("HIT", 2)) == {"MISS": 1, "HIT": 2}
         slot: dict = {}
 
         async def run() -> None:
@@ -88,7 +88,7 @@ def test_voilas_files_come_from_the_cache_and_pages_still_work(tmp_path):
         with ThreadPoolExecutor(1) as pool:
             pool.submit(lambda: asyncio.run(run())).result()
         assert "error" not in slot and slot["server_s"] > 0, slot
-        assert front.hits()["HIT"] == 3  # the page itself and its websocket are never cached
+        assert front.hits(wait_for=("HIT", 3))["HIT"] == 3  # the page itself and its websocket are never cached
     finally:
         if front is not None:
             front.stop()
