@@ -246,3 +246,64 @@ def test_a_browser_that_goes_away_without_closing_the_page_leaves_who_is_here(br
         tpage.screenshot(path=str(artifacts / "live-away-trekker.png"), full_page=False)
         print(f"who is here dropped the page after {gone_after:.1f} s")
         tctx.close()
+
+
+def test_typing_keeps_the_cursor_while_others_change_the_board(browser, tmp_path, artifacts):
+    """A live redraw leaves the rows nobody changed as they are: the trekker typing in one shared item and
+    Ans typing a comment under another keep their cursor while Bas reacts and the trekker's other tab edits
+    (found by a new-user test: the trekker's field lost the cursor when changes held back were shown)."""
+    from purposecase import puzzle
+
+    with backend("sqlite", tmp_path) as (server, url, _relay):
+        store, trekker, ttoken, atoken = workspace_with_ans(url, "Cursor-pact")
+        _, btoken = trekker.add_partner("Bas", "Ziekenhuis MST")
+        trekker.update_shared(puzzle.adopt("impact", "Iedereen doet mee", [], [], item_id="i1"))
+        trekker.update_shared(puzzle.adopt("impact", "Samen leren", [], [], item_id="i2"))
+        bas = open_workspace(btoken, store=store)
+
+        tctx, tpage, tdialogs = new_page(browser)
+        tpage.goto(server.url("05_samen_puzzelen.ipynb", f"sleutel={ttoken}"))
+        tpage.locator(".pc-shared-text textarea").nth(1).wait_for()
+        actx, apage, adialogs = new_page(browser)
+        apage.goto(server.url("05_samen_puzzelen.ipynb", f"sleutel={atoken}"))
+        apage.locator(".pc-react-comment input").nth(1).wait_for()
+
+        # the trekker types in the first item, and the typing is saved
+        field = tpage.locator(".pc-shared-text textarea").first
+        field.click()
+        field.press("End")
+        field.type(" nu", delay=30)
+        deadline = time.monotonic() + LIVE / 1000
+        stored = open_workspace(ttoken, store=store)
+        while stored.shared_case().shared.items("impact")[0].text != "Iedereen doet mee nu":
+            assert time.monotonic() < deadline, "the trekker's typing was not saved"
+            time.sleep(0.2)
+        tpage.locator(".pc-save-state .pc-state-saved").wait_for(timeout=LIVE)
+        # Ans starts a comment under the second item (not saved: no Enter)
+        comment = apage.locator(".pc-react-comment input").nth(1)
+        comment.click()
+        comment.type("Goed plan", delay=30)
+
+        # meanwhile Bas reacts on both items, and the trekker's other tab edits the second item
+        bas.react("i1", "vraag", "Voor wie precies?")
+        bas.react("i2", "eens")
+        open_workspace(ttoken, store=store).update_shared(puzzle.edit("impact", "i2", "Samen leren en werken"))
+        for page in (tpage, apage):
+            page.locator(".pc-shared-row", has_text="Ziekenhuis MST").nth(1).wait_for(timeout=LIVE)
+        apage.locator(".pc-shared-item", has_text="Samen leren en werken").wait_for(timeout=LIVE)
+        tpage.wait_for_function(
+            "[...document.querySelectorAll('.pc-shared-text textarea')].some(f => f.value === 'Samen leren en werken')",
+            timeout=LIVE,
+        )
+        tpage.wait_for_timeout(1500)  # the changes held back while the trekker typed are shown by now
+
+        # both go on typing where they were, without clicking
+        tpage.keyboard.type(" echt", delay=30)
+        apage.keyboard.type(" voor iedereen", delay=30)
+        assert field.input_value() == "Iedereen doet mee nu echt"
+        assert apage.locator(".pc-react-comment input").nth(1).input_value() == "Goed plan voor iedereen"
+        tpage.screenshot(path=str(artifacts / "live-cursor-trekker.png"), full_page=False)
+        apage.screenshot(path=str(artifacts / "live-cursor-ans.png"), full_page=False)
+        assert not tdialogs and not adialogs
+        for ctx in (tctx, actx):
+            ctx.close()

@@ -305,3 +305,37 @@ def test_long_texts_are_not_cut_off(workspace):
     add(panel, "taken", long)
     text = panel.rows["taken"][0].text
     assert text.value == long.strip() and text.rows >= 4  # wraps over lines, and grows with its text (CSS)
+
+
+def test_a_redraw_keeps_the_rows_nobody_changed(workspace):
+    """A change made elsewhere redraws step 4 without replacing the other rows' widgets (the browser keeps their
+    views, and the cursor of someone typing); the changed text arrives in place, not as an edit of this page."""
+    trekker, ttoken, ptoken, _ = workspace
+    mine = page(ttoken).panel
+    add(mine, "pijnen", "Te weinig bewegen")
+    add(mine, "pijnen", "Geen plek om te sporten")
+    reader = page(ptoken).panel
+    pid = mine.current
+    kept, kept_reader = list(mine.rows["pijnen"]), list(reader.rows["pijnen"])
+    second = kept[1].item_id
+    elsewhere = vp.load_propositions(trekker).base
+    vp.update_propositions(trekker, vp.edit_item(pid, "pijnen", second, text="Geen veilige plek om te sporten"),
+                           base=elsewhere)
+    for panel in (mine, reader):
+        panel.refresh()
+    assert all(a is b for a, b in zip(mine.rows["pijnen"], kept, strict=True))
+    assert all(a is b for a, b in zip(reader.rows["pijnen"], kept_reader, strict=True))
+    assert mine.rows["pijnen"][1].text.value == "Geen veilige plek om te sporten"
+    assert not mine.model.dirty and not mine.model.pending  # shown, not staged as this page's edit
+    assert "Geen veilige plek om te sporten" in text_of(reader.rows["pijnen"][1].view.value)
+    # the trekker then types on: the base of the edit is the text now stored (no false conflict)
+    mine.rows["pijnen"][1].text.value = "Geen veilige plek om te sporten, zeker niet 's avonds"
+    assert mine.model.save_now()
+    stored = vp.load_propositions(trekker).propositions.get(pid)
+    assert stored.pijnen[1].text == "Geen veilige plek om te sporten, zeker niet 's avonds"
+    # a changed importance is a different row (its dropdown is rebuilt from what is stored)
+    vp.update_propositions(trekker, vp.edit_item(pid, "pijnen", second, belang=5),
+                           base=vp.load_propositions(trekker).base)
+    mine.refresh()
+    assert mine.rows["pijnen"][0] is kept[0] and mine.rows["pijnen"][1] is not kept[1]
+    assert mine.rows["pijnen"][1].belang.value == 5

@@ -30,7 +30,7 @@ import logging
 import sys
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -202,6 +202,73 @@ def text_edit(
         return write(mine)(record)
 
     return operation
+
+
+def keep_rows(
+    old: Sequence[Any],
+    items: Sequence[Any],
+    *,
+    key: Callable[[Any], Hashable],
+    shape: Callable[[Any, int], Hashable],
+    build: Callable[[Any, int], Any],
+    follow: Callable[[Any, Any], None] | None = None,
+) -> list[Any]:
+    """Return one row widget per item (in the order of ``items``), reusing a row drawn before where it can.
+
+    A redraw after a live change must not take the cursor from someone typing in a row nobody else changed.
+    Reused rows are the same widget objects, so the browser keeps their views (ipywidgets' ``ViewList`` keeps
+    the views of a Box's unchanged leading children), and with them focus, cursor and selection.
+
+    An old row is reused when its ``row_key`` equals ``key(item)`` and its ``row_shape`` equals
+    ``shape(item, index)`` (everything the row shows except its editable text: order buttons, origin,
+    links, a read-only label), and its editable ``text`` field (``None`` on a read-only row) either already
+    holds the stored text or still holds the text it was drawn with (``original``); in that case it gets the
+    stored text in place, with ``row.syncing`` true so the row's own handler does not stage it as an edit.
+    A field holding text of its own that differs from the stored text (an open conflict, a refresh while
+    typing) gets a new row, as a full redraw did. ``follow(row, item)`` then updates what a reused row
+    shows in place (reactions, field height).
+
+    Args:
+        old: the rows drawn last time (built by this function: they carry ``row_key`` and ``row_shape``).
+        items: the stored items to show.
+        key: an item's identity across saves, e.g. ``(piece key, item id)``.
+        shape: ``shape(item, index)`` → a hashable summary of what the row shows besides its text.
+        build: ``build(item, index)`` → a new row, wired; it must set ``original`` and ``text`` (or ``None``).
+        follow: optional in-place update of a reused row.
+
+    Returns:
+        The rows; the caller sets them as the Box's ``children``.
+    """
+    spare = {getattr(row, "row_key", None): row for row in old}
+    rows = []
+    for index, item in enumerate(items):
+        row_key, row_shape = key(item), shape(item, index)
+        row = spare.pop(row_key, None)
+        if row is not None and row.row_shape == row_shape and _takes_text(row, item.text):
+            if follow is not None:
+                follow(row, item)
+        else:
+            row = build(item, index)
+            row.row_key, row.row_shape = row_key, row_shape
+        rows.append(row)
+    return rows
+
+
+def _takes_text(row: Any, stored: str) -> bool:
+    """Give a reused row ``stored`` as its text; return False when its field holds text of its own."""
+    field = getattr(row, "text", None)
+    if field is None or field.value.strip() == stored.strip():
+        row.original = stored
+        return True
+    if field.value != row.original:
+        return False
+    row.syncing = True
+    try:
+        field.value = stored
+    finally:
+        row.syncing = False
+    row.original = stored
+    return True
 
 
 class DocumentEditorModel(tl.HasTraits):

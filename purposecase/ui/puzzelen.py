@@ -35,7 +35,7 @@ from ..pieces import PIECE_KEYS, PIECES, get_piece
 from ..workspace import DRAFT, MAX_COMMENT, REACTIONS, SHARED_CASE, LoadedShared, WorkspaceSession
 from .canvas import CanvasView
 from .common import StatusLine, esc, message_html, safe_callback, subtitle_html
-from .editor import ITEM_WORDS, ConflictPanel, DocumentEditorModel, SaveStateLine, text_edit
+from .editor import ITEM_WORDS, ConflictPanel, DocumentEditorModel, SaveStateLine, keep_rows, text_edit
 from .export_button import ExportButton
 from .meeting import (
     MEETING,
@@ -99,6 +99,11 @@ def group_html(group: puzzle.Group, t: Translator) -> str:
     if group.adopted:
         badges += f'<span class="pc-badge pc-badge-done">{esc(t("bord.overgenomen"))}</span>'
     return f'<div class="pc-group"><ul class="pc-items">{rows}</ul>{badges}</div>'
+
+
+def label_html(item) -> str:
+    """Return a shared item as a partner or viewer reads it (escaped)."""
+    return f'<p class="pc-shared-item">{esc(item.label())}</p>'
 
 
 def reactions_html(item_id: str, reactions: dict, names: dict[str, str], t: Translator) -> str:
@@ -166,6 +171,8 @@ class SharedItemRow(ipw.VBox):
         self.key, self.item = key, item
         self.item_id = item.id
         self.original = item.text  # the stored text when this row was drawn (to see a change made elsewhere)
+        self.text = self.label_view = None
+        self.syncing = False  # True while a redraw puts the stored text in ``text`` (not an edit: see keep_rows)
         origin = ", ".join(isolate(n) for n in board.origin_names(item)) or t("bord.trekker_schreef")
         origin_html = f'<span class="pc-origin">{esc(t("bord.herkomst", wie=origin))}</span>'
         top: list[ipw.Widget] = []
@@ -188,7 +195,8 @@ class SharedItemRow(ipw.VBox):
             self.remove = ipw.Button(icon="trash", tooltip=t("bord.verwijder"), layout=ipw.Layout(width="40px"))
             top = [self.select, self.text, self.up, self.down, self.remove]
         else:
-            top = [ipw.HTML(f'<p class="pc-shared-item">{esc(item.label())}</p>', layout=ipw.Layout(flex="1 1 auto"))]
+            self.label_view = ipw.HTML(label_html(item), layout=ipw.Layout(flex="1 1 auto"))
+            top = [self.label_view]
         self.votes = VoteControl(item.id, board.session.role, t, board.vote, board._guard)
         top.append(self.votes)
         children: list[ipw.Widget] = [ipw.HBox(top, layout=ipw.Layout(width="100%", align_items="flex-start"))]
@@ -604,9 +612,16 @@ class PuzzleBoard(ipw.VBox):
             else:
                 self.unsent_comments.pop(row.item_id, None)
         items = shared.items(key)
-        self.rows = [SharedItemRow(self, key, item, n, len(items)) for n, item in enumerate(items)]
-        for row in self.rows:
+
+        def build(item, n: int) -> SharedItemRow:
+            row = SharedItemRow(self, key, item, n, len(items))
             self._wire(key, row)
+            return row
+
+        self.rows = keep_rows(  # rows nobody changed stay as they are on the page (and keep the cursor)
+            getattr(self, "rows", []), items, key=lambda item: (key, item.id),
+            shape=lambda item, n: self._row_shape(key, item, n, len(items)), build=build, follow=self._follow_row,
+        )
         self.shared_box.children = self.rows or [ipw.HTML(f'<p class="pc-empty">{esc(t("canvas.leeg"))}</p>')]
         self._syncing = True
         try:
@@ -652,11 +667,42 @@ class PuzzleBoard(ipw.VBox):
                                                                     strict=False)]
         return puzzle.adopt(group.piece, group.text, group.partner_ids, names, kind=group.kind)
 
+    def _row_shape(self, key: str, item, index: int, count: int) -> tuple:
+        """Return what a shared item's row shows besides its text, its label and the reactions (see ``keep_rows``)."""
+        voor = None
+        if key in puzzle.GET_PIECES:
+            chosen = tuple(puzzle.recipients(item))
+            names = tuple(self.targets()) if self.trekker else tuple(self.target_name(x) for x in chosen)
+            voor = (chosen, bool(item.voor), names)
+        mine = None
+        if self.session.role == "partner":
+            saved = self.reactions.get(self.session.access.partner_id, {}).get(item.id, {})
+            mine = (saved.get("soort", ""), saved.get("opmerking", ""))
+        return (self.t.lang, index == 0, index == count - 1, tuple(self.origin_names(item)), voor, mine)
+
+    def _follow_row(self, row: SharedItemRow, item) -> None:
+        """Update a kept row in place: its item, the height of its field, everyone's reactions."""
+        row.item = item
+        if row.text is not None:
+            row.text.rows = text_rows(item.text)
+        if row.label_view is not None:
+            row.label_view.value = label_html(item)
+        chosen = puzzle.recipients(item)
+        row.syncing = True  # the chips show what is stored (a refused click is undone): not a click
+        try:
+            for target, chip in row.voor_chips.items():
+                chip.value, chip.icon = target in chosen, "check" if target in chosen else ""
+        finally:
+            row.syncing = False
+        row.reactions_view.value = reactions_html(item.id, self.reactions, self.orgs_all, self.t)
+
     def _wire(self, key: str, row: SharedItemRow) -> None:
         guard = self._guard
         if self.trekker:
 
             def on_text(change, row=row):
+                if row.syncing:  # the stored text put back by a redraw, not typed here
+                    return
                 text = change["new"].strip()
                 pending = ("text", key, row.item_id)
                 if not text or len(text) > MAX_ITEM_LENGTH:
@@ -832,6 +878,8 @@ class PuzzleBoard(ipw.VBox):
 
     def _on_voor(self, row: SharedItemRow, target: str, on: bool) -> None:
         """Add or take away one organisation or target group that gets ``row``'s item (one click)."""
+        if row.syncing:  # a redraw showing what is stored, not a click
+            return
         item = next((i for i in self.loaded.shared.items(row.key) if i.id == row.item_id), None)
         if item is None:
             self._render()

@@ -36,7 +36,15 @@ from .common import (
     safe_callback,
     subtitle_html,
 )
-from .editor import ITEM_WORDS, ConflictPanel, DocumentEditorModel, HistoryPanel, SaveStateLine, text_edit
+from .editor import (
+    ITEM_WORDS,
+    ConflictPanel,
+    DocumentEditorModel,
+    HistoryPanel,
+    SaveStateLine,
+    keep_rows,
+    text_edit,
+)
 from .shell import ChapterShell
 
 log = logging.getLogger("purposecase.ui")
@@ -312,6 +320,25 @@ class LinkChecks(ipw.VBox):
             self._syncing = False
 
 
+def read_only_html(vp: ValueProposition, section: str, item, t: Translator) -> str:
+    """Return one item as a partner or viewer reads it: text, kind, importance and links (escaped)."""
+    badges = ""
+    if section == "taken":
+        badges += f'<span class="pc-kind">{esc(t(SOORT_KEYS[item.soort]))}</span> '
+    if section in RANKED:
+        badges += f'<span class="pc-vp-rank">{esc(t("vp.belang_n", n=item.belang))}</span>'
+    links = ""
+    if section in LINKS:
+        field, target_section = LINKS[section]
+        what = "; ".join(x.text for x in vp.items(target_section) if x.id in getattr(item, field))
+        links = (
+            f'<br><small class="pc-origin">{esc(t(LINK_LABELS[section]))} {esc(what)}</small>'
+            if what
+            else f'<br><small class="pc-origin">{esc(t(LINK_NONE[section]))}</small>'
+        )
+    return f'<p class="pc-vp-item"><span>{esc(item.text)}</span> {badges}{links}</p>'
+
+
 class ItemRow(ipw.VBox):
     """One item of a section: text, importance (ranked sections), kind (jobs), links, remove.
 
@@ -325,7 +352,8 @@ class ItemRow(ipw.VBox):
     def __init__(self, panel: PropositionPanel, vp: ValueProposition, section: str, item) -> None:
         t = panel.t
         self.section, self.item_id, self.original = section, item.id, item.text
-        self.text = self.belang = self.soort = self.links = self.remove = None
+        self.text = self.belang = self.soort = self.links = self.remove = self.view = None
+        self.syncing = False  # True while a redraw puts the stored text in ``text`` (not an edit: see keep_rows)
         children: list[ipw.Widget] = []
         targets = vp.items(LINKS[section][1]) if section in LINKS else []
         linked = [x for x in targets if x.id in getattr(item, LINKS[section][0])] if section in LINKS else []
@@ -368,22 +396,8 @@ class ItemRow(ipw.VBox):
                 else:
                     children.append(ipw.HTML(f'<p class="pc-hint">{esc(t(LINK_FIRST[section]))}</p>'))
         else:
-            badges = ""
-            if section == "taken":
-                badges += f'<span class="pc-kind">{esc(t(SOORT_KEYS[item.soort]))}</span> '
-            if section in RANKED:
-                badges += f'<span class="pc-vp-rank">{esc(t("vp.belang_n", n=item.belang))}</span>'
-            links = ""
-            if section in LINKS:
-                what = "; ".join(x.text for x in linked)
-                links = (
-                    f'<br><small class="pc-origin">{esc(t(LINK_LABELS[section]))} {esc(what)}</small>'
-                    if linked
-                    else f'<br><small class="pc-origin">{esc(t(LINK_NONE[section]))}</small>'
-                )
-            children.append(
-                ipw.HTML(f'<p class="pc-vp-item"><span>{esc(item.text)}</span> {badges}{links}</p>')
-            )
+            self.view = ipw.HTML(read_only_html(vp, section, item, t))
+            children.append(self.view)
         super().__init__(children)
         self.add_class("pc-vp-row")
         self.add_class(f"pc-vp-row-{section}")
@@ -731,11 +745,19 @@ class PropositionPanel(ipw.VBox):
         finally:
             self._syncing = False
         self.name_html.value = self._name_html(vp)
-        self.rows = {}
+        drawn, self.rows = getattr(self, "rows", {}), {}
         for section in vp_mod.SECTIONS:  # in the order entered: a changed importance moves nothing
-            rows = [ItemRow(self, vp, section, item) for item in vp.items(section)]
-            for row in rows:
+
+            def build(item, _n: int, section: str = section) -> ItemRow:
+                row = ItemRow(self, vp, section, item)
                 self._wire(row)
+                return row
+
+            rows = keep_rows(  # rows nobody changed stay as they are on the page (and keep the cursor)
+                drawn.get(section, []), vp.items(section), key=lambda item, section=section: (vp.id, section, item.id),
+                shape=lambda item, _n, section=section: self._row_shape(vp, section, item), build=build,
+                follow=self._follow_row,
+            )
             self.rows[section] = rows
             self.section_rows[section].children = rows or [
                 ipw.HTML(f'<p class="pc-empty">{esc(t("vp.nog_niets"))}</p>')
@@ -814,6 +836,35 @@ class PropositionPanel(ipw.VBox):
     def _render_history(self) -> None:
         self.history.refresh()
 
+    def _row_shape(self, vp: ValueProposition, section: str, item) -> tuple:
+        """Return what an item's row shows besides the trekker's text (see ``keep_rows``)."""
+        if not self.trekker:  # one line of text, updated in place
+            return (self.t.lang, False)
+        links = None
+        if section in LINKS:
+            field, target_section = LINKS[section]
+            links = (tuple(getattr(item, field)), tuple((x.id, x.text) for x in vp.items(target_section)))
+        return (self.t.lang, True, getattr(item, "soort", None), getattr(item, "belang", None), links)
+
+    def _follow_row(self, row: ItemRow, item) -> None:
+        """Update a kept row in place: a reader's line; the trekker's field height and choices (not a click)."""
+        if row.view is not None and self.vp is not None:
+            row.view.value = read_only_html(self.vp, row.section, item, self.t)
+        if row.text is None:
+            return
+        row.text.rows = text_rows(item.text)
+        row.syncing = True
+        try:
+            if row.belang is not None:
+                row.belang.value = item.belang
+            if row.soort is not None:
+                row.soort.value = item.soort
+            if row.links is not None:
+                linked = set(getattr(item, LINKS[row.section][0]))
+                row.links.value = tuple(target for _, target in row.links.options if target in linked)
+        finally:
+            row.syncing = False
+
     def _wire(self, row: ItemRow) -> None:
         if not self.trekker:
             return
@@ -822,6 +873,8 @@ class PropositionPanel(ipw.VBox):
         note = f"wijzigen:{section}"
 
         def on_text(change):
+            if row.syncing:  # the stored text put back by a redraw, not typed here
+                return
             text = change["new"].strip()
             key = ("text", pid, item_id)
             if not self._check_text(text):  # nothing of it saves until it fits
@@ -841,12 +894,18 @@ class PropositionPanel(ipw.VBox):
             self.model.stage(key, edit, note)  # saved a few seconds after typing stops
 
         def on_belang(change):
+            if row.syncing:
+                return
             self._apply(vp_mod.edit_item(pid, section, item_id, belang=change["new"]), note)
 
         def on_soort(change):
+            if row.syncing:
+                return
             self._apply(vp_mod.edit_item(pid, section, item_id, soort=change["new"]), note)
 
         def on_links(change):
+            if row.syncing:
+                return
             self._apply(vp_mod.set_links(pid, section, item_id, list(change["new"])), f"koppelen:{section}")
 
         row.text.observe(guard(on_text), "value")
