@@ -186,9 +186,22 @@ def test_follow_the_trekker_and_the_presenter_view(browser, tmp_path, artifacts,
                 page.locator(".pc-piece-help h3", has_text=name).wait_for(timeout=LIVE)
         followers[0].screenshot(path=str(artifacts / f"live-{kind}-follow.png"), full_page=False)
 
+        # Ans picks a piece herself: she stops following and sees where the trekker is; one click follows again
+        a = pages["ans"][1]
+        a.locator(".pc-follow-choice", has_text="Volg de trekker").wait_for()
+        a.locator(".pc-piece-buttons button", has_text=re.compile(r"^Partners")).click()
+        a.locator(".pc-piece-help h3", has_text="Partners").wait_for()
+        t.locator(".pc-piece-buttons button", has_text=re.compile(r"^Doelgroepen")).click()
+        a.locator(".pc-follow-where", has_text="De trekker is bij Doelgroepen").wait_for(timeout=LIVE)
+        assert a.locator(".pc-piece-help h3").inner_text().startswith("Partners")
+        pages["viewer"][1].locator(".pc-piece-help h3", has_text="Doelgroepen").wait_for(timeout=LIVE)
+        a.screenshot(path=str(artifacts / f"live-{kind}-follow-stopped.png"), full_page=False)
+        a.locator(".pc-follow-choice").click()
+        a.locator(".pc-piece-help h3", has_text="Doelgroepen").wait_for(timeout=LIVE)
+
         # the trekker stops "volg mij": the partner picks a piece again and stays there
         t.locator(".pc-follow").click()
-        a = pages["ans"][1]
+        a.locator(".pc-follow-choice").wait_for(state="hidden", timeout=LIVE)
         a.locator(".pc-piece-buttons button", has_text=re.compile(r"^Impact")).click()
         a.locator(".pc-piece-help h3", has_text="Impact").wait_for()
         t.locator(".pc-piece-buttons button", has_text=re.compile(r"^Inbreng")).click()
@@ -203,6 +216,7 @@ def test_follow_the_trekker_and_the_presenter_view(browser, tmp_path, artifacts,
         assert t.locator(".pc-adopt").first.is_hidden()
         t.keyboard.press("ArrowRight")
         t.locator(".pc-present-piece h2", has_text="Middelen").wait_for()
+        t.locator(".pc-present-hint", has_text="Esc sluit de presentatie").wait_for()  # the keys, said on screen
         t.screenshot(path=str(artifacts / f"live-{kind}-presenter.png"), full_page=False)
         t.evaluate("document.fullscreenElement && document.exitFullscreen()")
         t.wait_for_function("!document.fullscreenElement")

@@ -346,6 +346,27 @@ def test_volg_mij_moves_partner_boards_but_never_while_typing(ws):
     assert roc.piece == "opbrengsten" and roc.follow_note.value == ""
     roc.follow([presence(focus="impact", chapter="06_waardepropositie.ipynb")])  # another chapter: ignored
     assert roc.piece == "opbrengsten"
+    assert roc.follow_choice.layout.display == "none"  # nobody leads: no choice to make
+
+
+def test_a_partner_stops_following_by_choosing_a_piece_and_follows_again(ws):
+    roc = ws.page("ROC Twente").board
+    roc.follow([presence(focus="waarde")])
+    assert roc.piece == "waarde" and roc.follow_choice.value and roc.follow_choice.layout.display == ""
+    assert roc.follow_choice.description == "Volg de trekker"
+    roc.piece_buttons.value = "impact"  # chosen by hand while following: following stops
+    assert not roc.follow_choice.value
+    roc.follow([presence(focus="doelgroepen")])
+    assert roc.piece == "impact" and "De trekker is bij Doelgroepen" in text_of(roc.follow_note.value)
+    roc.follow_choice.value = True  # back to the trekker at once
+    assert roc.piece == "doelgroepen" and roc.follow_note.value == ""
+    roc.follow([presence(focus="waarde")])
+    assert roc.piece == "waarde"
+    roc.follow_choice.value = False
+    roc.follow([presence(focus="opbrengsten", follow=False)])  # the trekker stops "volg mij"
+    assert roc.follow_choice.layout.display == "none" and roc.piece == "waarde"
+    roc.follow([presence(focus="opbrengsten")])  # and starts again: everyone follows again
+    assert roc.follow_choice.value and roc.piece == "opbrengsten"
 
 
 def test_the_presenter_view_shows_the_piece_large_without_controls(ws):

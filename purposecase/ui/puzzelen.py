@@ -419,7 +419,9 @@ class PuzzleBoard(ipw.VBox):
         self.proposals = ProposalPanel(self)
 
         # follow the trekker, and the presenter view
-        self.follow_toggle = self.follow_note = None
+        self.follow_toggle = self.follow_note = self.follow_choice = None
+        self._present: Sequence[Any] = ()
+        self._moved_by_trekker = False
         if self.trekker:
             self.follow_toggle = ipw.ToggleButton(value=False, description=t("volg.mij"), icon="users",
                                                   tooltip=t("volg.mij_uitleg"))
@@ -428,6 +430,12 @@ class PuzzleBoard(ipw.VBox):
         else:
             self.follow_note = ipw.HTML()
             self.follow_note.add_class("pc-follow-note")
+            # shown while the trekker leads with "volg mij": on by default; choosing a piece yourself stops it
+            self.follow_choice = ipw.ToggleButton(value=True, description=t("volg.volg_trekker"), icon="users",
+                                                  tooltip=t("volg.volg_trekker_uitleg"),
+                                                  layout=ipw.Layout(display="none", width="auto"))
+            self.follow_choice.add_class("pc-follow-choice")
+            self.follow_choice.observe(guard(self._on_follow_choice), "value")
         self.present_button = ipw.HTML(
             f'<button type="button" class="pc-present-button" title="{esc(t("presenteer.uitleg"))}" '
             f'onclick="{esc(_PRESENT_JS)}">{esc(t("presenteer.knop"))}</button>'
@@ -442,7 +450,8 @@ class PuzzleBoard(ipw.VBox):
         self.present_next.on_click(guard(lambda _b: self.step_piece(+1)))
         keys = ipw.HBox([self.present_prev, self.present_next])
         keys.add_class("pc-present-keys")
-        stage = ipw.VBox([self.meeting_panel.countdown, self.presenter, keys])
+        hint = ipw.HTML(f'<p class="pc-present-hint">{esc(t("presenteer.toetsen"))}</p>')  # the keys, on screen
+        stage = ipw.VBox([self.meeting_panel.countdown, self.presenter, keys, hint])
         stage.add_class("pc-present-stage")
         stage.add_class("pc-presenter")
 
@@ -520,7 +529,7 @@ class PuzzleBoard(ipw.VBox):
             self.model, lambda text, _title: f'<p class="pc-conflict-text">{esc(text)}</p>', guard,
             after=self._after_conflict,
         )
-        follow = [self.follow_toggle] if self.follow_toggle is not None else [self.follow_note]
+        follow = [self.follow_toggle] if self.follow_toggle is not None else [self.follow_choice, self.follow_note]
         top = [self.refresh_button, *follow, self.present_button] + ([self.save_state] if self.trekker else [])
         bar = ipw.HBox(top, layout=ipw.Layout(align_items="center", grid_gap="10px", flex_flow="row wrap"))
         bar.add_class("pc-board-bar")
@@ -799,7 +808,15 @@ class PuzzleBoard(ipw.VBox):
         self._render()
         if self.follow_note is not None:
             self.follow_note.value = ""
+        if self.follow_choice is not None and not self._moved_by_trekker and self.follow_choice.value:
+            if self.follow_choice.layout.display != "none":  # a piece chosen while following: stop following
+                self.follow_choice.value = False
         self._announce()
+
+    def _on_follow_choice(self, change) -> None:
+        """Follow the trekker again at once (on), or stay where you are and only see where the trekker is (off)."""
+        self.follow_choice.icon = "users" if change["new"] else "user"
+        self.follow(self._present)
 
     def _announce(self) -> None:
         """Tell the other pages which piece the trekker has open, and whether they follow it."""
@@ -823,7 +840,8 @@ class PuzzleBoard(ipw.VBox):
     def follow(self, present: Sequence[Any]) -> None:
         """Follow the trekker's piece when a trekker's step-3 page asks for it ("volg mij"; not the trekker's own).
 
-        Never while the user is typing here: then only a note says where the trekker is.
+        Never while the user is typing here, nor after the user chose to stop following (``follow_choice``
+        off, or a piece chosen by hand while following): then only a note says where the trekker is.
 
         Args:
             present: who has the workspace open (:class:`~purposecase.store.Presence` list).
@@ -833,6 +851,11 @@ class PuzzleBoard(ipw.VBox):
         leaders = [p for p in present if p.role == "trekker" and p.follow and p.chapter == NOTEBOOK]
         keys = {p.key for p in PIECES}
         leaders = [p for p in leaders if p.focus in keys]
+        self._present = present
+        was_leading = self.follow_choice.layout.display != "none"
+        self.follow_choice.layout.display = "" if leaders else "none"
+        if leaders and not was_leading and not self.follow_choice.value:
+            self.follow_choice.value = True  # a new "volg mij": everyone follows again
         if not leaders:
             self.follow_note.value = ""
             return
@@ -840,14 +863,18 @@ class PuzzleBoard(ipw.VBox):
         if key == self.piece:
             self.follow_note.value = ""
             return
-        if self.typing:
+        if self.typing or not self.follow_choice.value:
             name = get_piece(key).name(self.t.lang)
             self.follow_note.value = (
                 f'<span class="pc-badge pc-badge-busy pc-follow-where">{esc(self.t("volg.trekker_bij", stuk=name))}'
                 "</span>"
             )
             return
-        self.piece_buttons.value = key
+        self._moved_by_trekker = True
+        try:
+            self.piece_buttons.value = key
+        finally:
+            self._moved_by_trekker = False
 
     def _on_merge(self, _b=None) -> None:
         chosen = [r for r in self.rows if r.select.value]
