@@ -156,6 +156,7 @@ def test_a_meeting_stays_live_without_a_click(browser, tmp_path, artifacts, kind
         trekker_api.remove_partner(open_workspace(btoken, store=store).access.partner_id)
         bpage.locator(".pc-msg", has_text="uit deze werkruimte gehaald").wait_for(timeout=LIVE)
         bpage.locator(".pc-stopped").wait_for()  # the board stays readable; nothing more is saved
+        assert bpage.locator(".pc-stopped .pc-msg-info").first.is_hidden()  # no "react on items" any more
         bpage.screenshot(path=str(artifacts / f"live-{kind}-revoked.png"), full_page=True)
         assert not tdialogs and not adialogs
         for ctx in (tctx, actx, bctx):
