@@ -435,3 +435,30 @@ def test_combine_says_per_field_what_it_takes_from_which_version(workspace):
         "Verkennen met de scholen", "Subsidie van de provincie", "Plannen"
     )
     assert "Middelen en bekostiging" in text_of(tab2.status.value)  # the message after combining says it too
+
+
+def test_a_partner_typing_a_reaction_keeps_it_while_others_react(workspace):
+    """A live burst redraws the step card; the reaction a partner is choosing and typing stays (not saved yet)."""
+    from datetime import UTC, datetime
+
+    from purposecase.workspace import ROADMAP_REACTIONS
+    from purposecase.workspace.live import Change, FeedEvent
+
+    def burst() -> FeedEvent:
+        return FeedEvent((Change(1, "w", "save", ROADMAP_REACTIONS, 1, None, "partner", datetime.now(UTC)),))
+
+    rm.save_roadmap(workspace["session"], rm.ImpactRoadmap(steps=[rm.RoadmapStep(id="a", wat="Pilot")]), base=0)
+    board = page(workspace["ans"]).board
+    board.reaction.value = "vraag"
+    board.comment.value = "Wie betaalt de"
+    _, cas = workspace["session"].add_partner("Cas", "Zorgcollege")
+    rm.react_to_step(purposecase.open_workspace(cas), "a", "akkoord", "Prima")
+    board.on_change(burst())
+    assert "Cas akkoord: Prima" in text_of(board.card.value)
+    assert board.reaction.value == "vraag" and board.comment.value == "Wie betaalt de"
+    board.comment.value = "Wie betaalt de pilot?"
+    board.react_button.click()
+    # saved; then Ans's other tab changes her reaction: this page shows what is stored
+    rm.react_to_step(purposecase.open_workspace(workspace["ans"]), "a", "akkoord", "Toch wel")
+    board.on_change(burst())
+    assert board.reaction.value == "akkoord" and board.comment.value == "Toch wel"

@@ -339,3 +339,30 @@ def test_a_redraw_keeps_the_rows_nobody_changed(workspace):
     mine.refresh()
     assert mine.rows["pijnen"][0] is kept[0] and mine.rows["pijnen"][1] is not kept[1]
     assert mine.rows["pijnen"][1].belang.value == 5
+
+
+def test_a_partner_typing_a_reaction_keeps_it_while_the_trekker_edits(workspace):
+    """The trekker's edit redraws the partner's page; the reaction the partner is typing stays until saved."""
+    from datetime import UTC, datetime
+
+    from purposecase.store import Change
+    from purposecase.workspace.live import FeedEvent
+
+    def burst(kind: str = vp.VALUE_PROPOSITIONS) -> FeedEvent:
+        return FeedEvent((Change(1, "w", "save", kind, 1, None, "trekker", datetime.now(UTC)),))
+
+    trekker, ttoken, ptoken, _ = workspace
+    mine = page(ttoken).panel
+    add(mine, "taken", "Dichtbij huis sporten")
+    reader = page(ptoken).panel
+    reader.reaction.value = "vraag"
+    reader.comment.value = "Ook voor ouderen"
+    add(mine, "pijnen", "Te weinig bewegen")
+    reader.on_change(burst())
+    assert "Te weinig bewegen" in text_of(reader.rows["pijnen"][0].view.value)  # the edit is shown
+    assert reader.reaction.value == "vraag" and reader.comment.value == "Ook voor ouderen"
+    reader.react_button.click()
+    assert reader.comment.value == "Ook voor ouderen"
+    vp.react_to_proposition(purposecase.open_workspace(ptoken), reader.current, "eens", "Goed zo")  # her other tab
+    reader.on_change(burst(vp.VP_REACTIONS))
+    assert reader.reaction.value == "eens" and reader.comment.value == "Goed zo"

@@ -271,6 +271,38 @@ def _takes_text(row: Any, stored: str) -> bool:
     return True
 
 
+class StoredValues:
+    """Put stored values into a few widgets on a redraw, unless the user changed them and did not save them yet.
+
+    A live burst redraws a form from the store (a partner's reaction: ``soort`` and ``opmerking``); what the
+    user chose or typed for the same target and did not save stays on screen (a comment half typed is never
+    wiped by someone else's change). Another target gets its stored values. Text is compared without the
+    spaces around it.
+
+    Args:
+        widgets: the form's value widgets, in the order of the values given to :meth:`show`.
+    """
+
+    def __init__(self, *widgets: Any) -> None:
+        self.widgets = widgets
+        self.shown: tuple[Hashable, tuple[Any, ...]] | None = None
+
+    @staticmethod
+    def _same(values: Sequence[Any]) -> tuple[Any, ...]:
+        return tuple(v.strip() if isinstance(v, str) else v for v in values)
+
+    def show(self, target: Hashable, stored: Sequence[Any]) -> bool:
+        """Show ``stored`` for ``target`` unless the widgets hold unsaved values for it; return whether shown."""
+        stored = self._same(stored)
+        on_screen = self._same([w.value for w in self.widgets])
+        if self.shown is not None and self.shown[0] == target and on_screen not in (self.shown[1], stored):
+            return False
+        for widget, value in zip(self.widgets, stored, strict=True):
+            widget.value = value
+        self.shown = (target, stored)
+        return True
+
+
 class DocumentEditorModel(tl.HasTraits):
     """The saving state of one document on one page, and what saves it.
 

@@ -39,7 +39,15 @@ from .common import (
     safe_callback,
     subtitle_html,
 )
-from .editor import ConflictPanel, DocumentEditorModel, EditorWords, HistoryPanel, SaveStateLine, WorkingCopy
+from .editor import (
+    ConflictPanel,
+    DocumentEditorModel,
+    EditorWords,
+    HistoryPanel,
+    SaveStateLine,
+    StoredValues,
+    WorkingCopy,
+)
 from .export_button import DOCUMENT_FORMATS, ExportButton
 from .links import chapter_url
 from .shell import ChapterShell
@@ -816,6 +824,7 @@ class RoadmapBoard(ipw.VBox):
             self.react_button = ipw.Button(description=t("roadmap.reactie.bewaar"), icon="comment")
             self.react_button.add_class("pc-rm-react-save")
             self.react_button.on_click(guard(self._on_react))
+            self.my_reaction = StoredValues(self.reaction, self.comment)
             react_row = [
                 ipw.HTML(subtitle_html(t("roadmap.reactie.titel"), t("roadmap.reactie.uitleg"))),
                 ipw.HBox([self.reaction, self.comment, self.react_button], layout=ipw.Layout(flex_flow="row wrap")),
@@ -958,9 +967,14 @@ class RoadmapBoard(ipw.VBox):
             self.card.value = step_card_html(step, model.selected + 1, self.view) if step else ""
             self.editor_box.children = [self.card]
             if self.reaction is not None and step is not None:
-                mine = self.view.reactions.get(self.session.access.partner_id or "", {}).get(step.id, {})
-                self.reaction.value = mine.get("soort", "") if mine.get("soort") in _REACTION else ""
-                self.comment.value = mine.get("opmerking", "")
+                self._show_my_reaction(step.id)
+
+    def _show_my_reaction(self, step_id: str) -> None:
+        """Show the partner's stored reaction to a step, unless one is being chosen or typed for it (StoredValues)."""
+        mine = self.view.reactions.get(self.session.access.partner_id or "", {}).get(step_id, {})
+        self.my_reaction.show(
+            step_id, (mine.get("soort", "") if mine.get("soort") in _REACTION else "", mine.get("opmerking", ""))
+        )
 
     def _version_html(self, roadmap: ImpactRoadmap, _title: str = "") -> str:
         return overview_html(roadmap, self.view)

@@ -42,6 +42,7 @@ from .editor import (
     DocumentEditorModel,
     HistoryPanel,
     SaveStateLine,
+    StoredValues,
     keep_rows,
     text_edit,
 )
@@ -645,6 +646,7 @@ class PropositionPanel(ipw.VBox):
             self.react_button = ipw.Button(description=t("reactie.bewaar"), icon="comment")
             self.react_button.add_class("pc-react-save")
             self.react_button.on_click(guard(self._on_react))
+            self.my_reaction = StoredValues(self.reaction, self.comment)
             reaction_children.append(
                 ipw.HBox([self.reaction, self.comment, self.react_button], layout=ipw.Layout(flex_flow="row wrap"))
             )
@@ -785,6 +787,15 @@ class PropositionPanel(ipw.VBox):
         self.suggestion_list.children = list(buttons.values())
         self.suggestion_box.layout.display = "flex" if buttons else "none"
 
+    def _render_reactions(self, vp: ValueProposition) -> None:
+        """Redraw the partners' reactions to ``vp``, and a partner's own form (unless being filled in)."""
+        self.reactions.value = reactions_html(vp.id, self.reaction_data, self.partner_names, self.t)
+        if self.reaction is not None:
+            mine = self.reaction_data.get(self.session.access.partner_id, {}).get(vp.id, {})
+            self.my_reaction.show(  # what is being chosen or typed and not saved stays (a live redraw)
+                vp.id, (mine.get("soort", "") if mine.get("soort") in REACTION_KEYS else "", mine.get("opmerking", ""))
+            )
+
     def _render_details(self) -> None:
         """Redraw what follows from the stored proposition: fit, reactions, proposal (never the rows)."""
         t, vp = self.t, self.vp
@@ -797,11 +808,7 @@ class PropositionPanel(ipw.VBox):
             f'<h4 class="pc-vp-fit-for">{esc(t("vp.fit.voor", doelgroep=vp.doelgroep))}</h4>'
             + fit_details_html(current_fit, t)
         )
-        self.reactions.value = reactions_html(vp.id, self.reaction_data, self.partner_names, t)
-        if self.reaction is not None:
-            mine = self.reaction_data.get(self.session.access.partner_id, {}).get(vp.id, {})
-            self.reaction.value = mine.get("soort", "") if mine.get("soort") in REACTION_KEYS else ""
-            self.comment.value = mine.get("opmerking", "")
+        self._render_reactions(vp)
         changes = vp_mod.preview_proposal(vp, self.loaded.shared.shared)
         self.proposal_html.value = proposal_html(changes, t)
         self.propose_button.disabled = not self.trekker or all(c.action == "gelijk" for c in changes)
@@ -1052,7 +1059,7 @@ class PropositionPanel(ipw.VBox):
         if event.touches(vp_mod.VP_REACTIONS) and not event.touches(vp_mod.VALUE_PROPOSITIONS, SHARED_CASE):
             self.reaction_data = vp_mod.proposition_reactions(self.session)
             if self.vp is not None:
-                self.reactions.value = reactions_html(self.vp.id, self.reaction_data, self.partner_names, self.t)
+                self._render_reactions(self.vp)
             return
         if event.touches(vp_mod.VALUE_PROPOSITIONS, SHARED_CASE) or event.has("partner"):
             loaded = vp_mod.load_propositions(self.session)
