@@ -406,3 +406,31 @@ def test_give_and_take_without_items_says_what_is_missing_instead_of_an_empty_fi
     board.groups[0][1].click()
     board.figure_button.click()
     assert board.figure is not None
+
+
+def test_a_trekker_typing_in_one_tab_sees_the_other_tabs_changes_and_cannot_overwrite_them(ws):
+    """Two trekker tabs (laptop and projector): tab A types in item 1 while tab B edits item 2 and adds one.
+    After A's save, A shows B's work in place (its own row kept, no silent overwrite later); found by a
+    new-user test where A kept the old text of item 2 and its next edit wiped B's (no conflict panel)."""
+    from purposecase import puzzle
+    from purposecase.workspace import SHARED_CASE
+
+    for n, text in enumerate(("Iedereen doet mee", "Samen leren")):
+        ws.trekker.update_shared(puzzle.adopt("impact", text, [], [], item_id=f"i{n}"))
+    a, b = ws.page("trekker").board, ws.page("trekker").board
+    first, second = a.rows
+    first.text.value = "Iedereen doet mee, ook na school"  # A types; not saved yet
+    b.rows[1].text.value = "Samen leren en werken"
+    assert b.model.save_now()
+    b.new_item_text.value = "Gezonde regio"
+    b.new_item_button.click()
+    a.on_change(event(SHARED_CASE))  # comes while A types: held back
+    assert a.rows[1].text.value == "Samen leren"
+    assert a.model.save_now()  # A's typing saved: B's work shows, A's field is the same widget
+    assert a.rows[0] is first and a.rows[1] is second
+    assert [r.text.value for r in a.rows] == ["Iedereen doet mee, ook na school", "Samen leren en werken",
+                                              "Gezonde regio"]
+    a.rows[1].text.value = "Samen leren en werken in de regio"  # A edits what it now sees
+    assert a.model.save_now() and not a.model.conflict
+    assert [i.text for i in ws.trekker.shared_case().shared.items("impact")] == [
+        "Iedereen doet mee, ook na school", "Samen leren en werken in de regio", "Gezonde regio"]

@@ -366,3 +366,20 @@ def test_a_partner_typing_a_reaction_keeps_it_while_the_trekker_edits(workspace)
     vp.react_to_proposition(purposecase.open_workspace(ptoken), reader.current, "eens", "Goed zo")  # her other tab
     reader.on_change(burst(vp.VP_REACTIONS))
     assert reader.reaction.value == "eens" and reader.comment.value == "Goed zo"
+
+
+def test_a_trekker_typing_in_one_tab_sees_the_other_tabs_edit_after_saving(workspace):
+    """Two trekker tabs on step 4: A types in one pain while B edits another; A's save shows B's text in place."""
+    _, ttoken, _, _ = workspace
+    a = page(ttoken).panel
+    add(a, "pijnen", "Te weinig bewegen")
+    add(a, "pijnen", "Geen plek om te sporten")
+    b = page(ttoken).panel
+    kept = list(a.rows["pijnen"])
+    kept[0].text.value = "Te weinig bewegen na school"  # A types; not saved yet
+    b.rows["pijnen"][1].text.value = "Geen veilige plek om te sporten"
+    assert b.model.save_now()
+    assert a.model.save_now()
+    assert a.rows["pijnen"] == kept and not a.model.conflict
+    shown = [r.text.value for r in a.rows["pijnen"]]
+    assert shown == ["Te weinig bewegen na school", "Geen veilige plek om te sporten"]

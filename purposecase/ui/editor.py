@@ -211,7 +211,8 @@ def keep_rows(
     key: Callable[[Any], Hashable],
     shape: Callable[[Any, int], Hashable],
     build: Callable[[Any, int], Any],
-    follow: Callable[[Any, Any], None] | None = None,
+    follow: Callable[[Any, Any, int], None] | None = None,
+    typed: bool = False,
 ) -> list[Any]:
     """Return one row widget per item (in the order of ``items``), reusing a row drawn before where it can.
 
@@ -224,9 +225,11 @@ def keep_rows(
     links, a read-only label), and its editable ``text`` field (``None`` on a read-only row) either already
     holds the stored text or still holds the text it was drawn with (``original``); in that case it gets the
     stored text in place, with ``row.syncing`` true so the row's own handler does not stage it as an edit.
-    A field holding text of its own that differs from the stored text (an open conflict, a refresh while
-    typing) gets a new row, as a full redraw did. ``follow(row, item)`` then updates what a reused row
-    shows in place (reactions, field height).
+    A field holding text of its own that differs from the stored text gets a new row (an open conflict, a
+    refresh while typing), except with ``typed``: the redraw right after this page saved its typing, where
+    the stored text is what this page saved and the field may already hold more; the row stays and the
+    stored text becomes its base. ``follow(row, item, index)`` then updates what a reused row shows in
+    place (order buttons, reactions, field height).
 
     Args:
         old: the rows drawn last time (built by this function: they carry ``row_key`` and ``row_shape``).
@@ -235,6 +238,7 @@ def keep_rows(
         shape: ``shape(item, index)`` → a hashable summary of what the row shows besides its text.
         build: ``build(item, index)`` → a new row, wired; it must set ``original`` and ``text`` (or ``None``).
         follow: optional in-place update of a reused row.
+        typed: the redraw follows this page's own save of typing (see above).
 
     Returns:
         The rows; the caller sets them as the Box's ``children``.
@@ -244,9 +248,9 @@ def keep_rows(
     for index, item in enumerate(items):
         row_key, row_shape = key(item), shape(item, index)
         row = spare.pop(row_key, None)
-        if row is not None and row.row_shape == row_shape and _takes_text(row, item.text):
+        if row is not None and row.row_shape == row_shape and _takes_text(row, item.text, typed):
             if follow is not None:
-                follow(row, item)
+                follow(row, item, index)
         else:
             row = build(item, index)
             row.row_key, row.row_shape = row_key, row_shape
@@ -254,13 +258,16 @@ def keep_rows(
     return rows
 
 
-def _takes_text(row: Any, stored: str) -> bool:
+def _takes_text(row: Any, stored: str, typed: bool = False) -> bool:
     """Give a reused row ``stored`` as its text; return False when its field holds text of its own."""
     field = getattr(row, "text", None)
     if field is None or field.value.strip() == stored.strip():
         row.original = stored
         return True
     if field.value != row.original:
+        if typed:  # typed on after this page's own save: what is stored is this page's text
+            row.original = stored
+            return True
         return False
     row.syncing = True
     try:

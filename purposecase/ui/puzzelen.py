@@ -361,13 +361,8 @@ class PuzzleBoard(ipw.VBox):
     @_locked
     def _on_saved(self, loaded: LoadedShared) -> None:
         self.loaded = loaded
-        if self._typing:  # saved after typing stopped: leave the rows (and the cursor) alone
-            texts = {i.id: i.text for i in loaded.shared.items(self.piece)}
-            for row in self.rows:
-                row.original = texts.get(row.item_id, row.original)
-            self._render_overview()
-        else:
-            self._render()
+        # after typing: the rows stay (and the cursor), and what others changed meanwhile shows (keep_rows)
+        self._render(typed=self._typing)
         self._typing = False
 
     def _after_conflict(self) -> None:
@@ -575,7 +570,8 @@ class PuzzleBoard(ipw.VBox):
         self._render_piece_buttons()
 
     @_locked
-    def _render(self) -> None:
+    def _render(self, typed: bool = False) -> None:
+        """Redraw the piece; ``typed``: right after this page saved its typing (see ``keep_rows``)."""
         t, key = self.t, self.piece
         piece = get_piece(key)
         shared = self.loaded.shared
@@ -629,7 +625,8 @@ class PuzzleBoard(ipw.VBox):
 
         self.rows = keep_rows(  # rows nobody changed stay as they are on the page (and keep the cursor)
             getattr(self, "rows", []), items, key=lambda item: (key, item.id),
-            shape=lambda item, n: self._row_shape(key, item, n, len(items)), build=build, follow=self._follow_row,
+            shape=lambda item, _n: self._row_shape(key, item), build=build,
+            follow=lambda row, item, n: self._follow_row(row, item, n, len(items)), typed=typed,
         )
         self.shared_box.children = self.rows or [ipw.HTML(f'<p class="pc-empty">{esc(t("canvas.leeg"))}</p>')]
         self._syncing = True
@@ -676,7 +673,7 @@ class PuzzleBoard(ipw.VBox):
                                                                     strict=False)]
         return puzzle.adopt(group.piece, group.text, group.partner_ids, names, kind=group.kind)
 
-    def _row_shape(self, key: str, item, index: int, count: int) -> tuple:
+    def _row_shape(self, key: str, item) -> tuple:
         """Return what a shared item's row shows besides its text, its label and the reactions (see ``keep_rows``)."""
         voor = None
         if key in puzzle.GET_PIECES:
@@ -687,13 +684,14 @@ class PuzzleBoard(ipw.VBox):
         if self.session.role == "partner":
             saved = self.reactions.get(self.session.access.partner_id, {}).get(item.id, {})
             mine = (saved.get("soort", ""), saved.get("opmerking", ""))
-        return (self.t.lang, index == 0, index == count - 1, tuple(self.origin_names(item)), voor, mine)
+        return (self.t.lang, tuple(self.origin_names(item)), voor, mine)
 
-    def _follow_row(self, row: SharedItemRow, item) -> None:
-        """Update a kept row in place: its item, the height of its field, everyone's reactions."""
+    def _follow_row(self, row: SharedItemRow, item, index: int, count: int) -> None:
+        """Update a kept row in place: its item, order buttons, the height of its field, everyone's reactions."""
         row.item = item
         if row.text is not None:
             row.text.rows = text_rows(item.text)
+            row.up.disabled, row.down.disabled = index == 0, index == count - 1
         if row.label_view is not None:
             row.label_view.value = label_html(item)
         chosen = puzzle.recipients(item)

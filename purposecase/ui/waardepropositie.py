@@ -474,18 +474,9 @@ class PropositionPanel(ipw.VBox):
             self.status.show(t("vp.bovenop", wie=", ".join(loaded.rebased_on)), "info")
         else:
             self.status.clear()
-        if self._typing:  # saved after typing stopped: the rows stay, what they show is refreshed
-            self._typing = False
-            vp = self.vp
-            for rows in self.rows.values():
-                for row in rows:
-                    found = vp.find(row.item_id) if vp is not None else None
-                    if found is not None:
-                        row.original = found[1].text
-            self._render_selector()
-            self._render_details()
-            return
-        self._render()
+        # after typing: the rows stay (and the cursor), and what others changed meanwhile shows (keep_rows)
+        typed, self._typing = self._typing, False
+        self._render(typed=typed)
 
     def _apply(self, operation, note: str, dropped: list[DroppedLink] | None = None, key=None) -> bool:
         """Save ``operation`` through the editor model (trekker); say what went wrong. Return success.
@@ -726,7 +717,8 @@ class PropositionPanel(ipw.VBox):
         finally:
             self._syncing = False
 
-    def _render(self) -> None:
+    def _render(self, typed: bool = False) -> None:
+        """Redraw the proposition; ``typed``: right after this page saved its typing (see ``keep_rows``)."""
         t = self.t
         self._render_selector()
         self.notice.value = dropped_html(self.dropped, t)
@@ -741,11 +733,12 @@ class PropositionPanel(ipw.VBox):
         self.empty.value = ""
         self.tabs.layout.display = "flex"
         self._render_orphan(vp)
-        self._syncing = True
-        try:
-            self.name_text.value = vp.doelgroep
-        finally:
-            self._syncing = False
+        if not typed or self.name_text.value.strip() == vp.doelgroep.strip():  # a name typed on stays
+            self._syncing = True
+            try:
+                self.name_text.value = vp.doelgroep
+            finally:
+                self._syncing = False
         self.name_html.value = self._name_html(vp)
         drawn, self.rows = getattr(self, "rows", {}), {}
         for section in vp_mod.SECTIONS:  # in the order entered: a changed importance moves nothing
@@ -758,7 +751,7 @@ class PropositionPanel(ipw.VBox):
             rows = keep_rows(  # rows nobody changed stay as they are on the page (and keep the cursor)
                 drawn.get(section, []), vp.items(section), key=lambda item, section=section: (vp.id, section, item.id),
                 shape=lambda item, _n, section=section: self._row_shape(vp, section, item), build=build,
-                follow=self._follow_row,
+                follow=self._follow_row, typed=typed,
             )
             self.rows[section] = rows
             self.section_rows[section].children = rows or [
@@ -853,7 +846,7 @@ class PropositionPanel(ipw.VBox):
             links = (tuple(getattr(item, field)), tuple((x.id, x.text) for x in vp.items(target_section)))
         return (self.t.lang, True, getattr(item, "soort", None), getattr(item, "belang", None), links)
 
-    def _follow_row(self, row: ItemRow, item) -> None:
+    def _follow_row(self, row: ItemRow, item, _index: int) -> None:
         """Update a kept row in place: a reader's line; the trekker's field height and choices (not a click)."""
         if row.view is not None and self.vp is not None:
             row.view.value = read_only_html(self.vp, row.section, item, self.t)
