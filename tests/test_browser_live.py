@@ -319,6 +319,21 @@ def test_typing_keeps_the_cursor_while_others_change_the_board(browser, tmp_path
         assert apage.locator(".pc-react-comment input").nth(1).input_value() == "Goed plan voor iedereen"
         tpage.screenshot(path=str(artifacts / "live-cursor-trekker.png"), full_page=False)
         apage.screenshot(path=str(artifacts / "live-cursor-ans.png"), full_page=False)
+
+        # the trekker adds an item and moves Ans's item to the top while she types: her field moves along
+        # (the browser re-creates the moved rows; werkboek.js gives the field the cursor back)
+        apage.keyboard.type(" en", delay=30)
+        other_tab = open_workspace(ttoken, store=store)
+        other_tab.update_shared(puzzle.adopt("impact", "Gezonde regio", [], [], item_id="i3"))
+        apage.locator(".pc-shared-item", has_text="Gezonde regio").wait_for(timeout=LIVE)
+        apage.keyboard.type(" ook", delay=30)
+        other_tab.update_shared(puzzle.move("impact", "i2", -1))
+        apage.locator(".pc-shared-row").first.locator(".pc-shared-item", has_text="Samen leren").wait_for(timeout=LIVE)
+        apage.keyboard.type(" voor ons", delay=30)
+        moved = apage.locator(".pc-keep-comment-i2 input")
+        assert moved.input_value() == "Goed plan voor iedereen en ook voor ons"
+        assert moved.evaluate("el => el === document.activeElement")
+        apage.screenshot(path=str(artifacts / "live-cursor-ans-moved.png"), full_page=False)
         assert not tdialogs and not adialogs
         for ctx in (tctx, actx):
             ctx.close()

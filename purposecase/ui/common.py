@@ -7,6 +7,7 @@ import html
 import json
 import logging
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable, Mapping
@@ -229,6 +230,30 @@ def safe_callback(status: StatusLine, t: Translator) -> Callable[[Callable[..., 
         return wrapper
 
     return decorate
+
+
+def keep_focus(widget: ipw.Widget, *key: str) -> ipw.Widget:
+    """Mark a text field so the page gives it back the focus and the cursor after a live redraw.
+
+    A redraw that re-creates the field's view (its row moved, a row above it came or went) would take the
+    cursor from someone typing; ``werkboek.js`` finds the new field by the class ``pc-keep-<key>`` and
+    focuses it, with the keys typed in between. The key must name one field of one item on the page.
+
+    Args:
+        widget: a ``Text`` or ``Textarea``.
+        key: parts of the key (e.g. ``"comment", item id``); ids are ``[A-Za-z0-9_-]`` (model.py).
+
+    Returns:
+        ``widget``.
+
+    Raises:
+        ValueError: a key part with other characters (it would not be a CSS class).
+    """
+    name = "-".join(key)
+    if not name or not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+        raise ValueError(f"not a field key: {name!r}")
+    widget.add_class(f"pc-keep-{name}")
+    return widget
 
 
 def header_html(title: str, intro: str = "") -> str:

@@ -34,7 +34,7 @@ from ..model import MAX_ITEM_LENGTH
 from ..pieces import PIECE_KEYS, PIECES, get_piece
 from ..workspace import DRAFT, MAX_COMMENT, REACTIONS, SHARED_CASE, LoadedShared, WorkspaceSession
 from .canvas import CanvasView
-from .common import StatusLine, esc, message_html, safe_callback, subtitle_html
+from .common import StatusLine, esc, keep_focus, message_html, safe_callback, subtitle_html
 from .editor import ITEM_WORDS, ConflictPanel, DocumentEditorModel, SaveStateLine, keep_rows, text_edit
 from .export_button import ExportButton
 from .meeting import (
@@ -183,6 +183,7 @@ class SharedItemRow(ipw.VBox):
                 value=item.text, rows=text_rows(item.text), continuous_update=True, layout=ipw.Layout(flex="1 1 auto")
             )
             self.text.add_class("pc-shared-text")
+            keep_focus(self.text, "text", item.id)
             self.up = ipw.Button(
                 icon="arrow-up", tooltip=t("concept.omhoog"), disabled=index == 0, layout=ipw.Layout(width="40px")
             )
@@ -222,6 +223,7 @@ class SharedItemRow(ipw.VBox):
                 layout=ipw.Layout(width="420px"),
             )
             self.comment.add_class("pc-react-comment")
+            keep_focus(self.comment, "comment", item.id)
             self.react_button = ipw.Button(description=t("reactie.bewaar_opmerking"), icon="comment")
             self.react_button.add_class("pc-react-save")
             children.append(

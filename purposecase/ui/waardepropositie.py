@@ -32,6 +32,7 @@ from .common import (
     StatusLine,
     error_key,
     esc,
+    keep_focus,
     message_html,
     safe_callback,
     subtitle_html,
@@ -364,6 +365,7 @@ class ItemRow(ipw.VBox):
                 layout=ipw.Layout(flex="1 1 auto", width="auto"),
             )
             self.text.add_class("pc-vp-text")
+            keep_focus(self.text, "vp", item.id)
             top: list[ipw.Widget] = [self.text]
             if section == "taken":
                 self.soort = ipw.Dropdown(

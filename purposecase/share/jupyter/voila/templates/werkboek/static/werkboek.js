@@ -140,6 +140,60 @@
     }
   }).observe(document.documentElement, { childList: true, subtree: true });
 
+  /* Someone typing keeps the field when a live redraw replaces it. ipywidgets re-creates a Box's child
+   * views from the first child that changed, so a row that moved, or a row above it that came or went,
+   * gets a new input element. Fields the kernel marks with a class pc-keep-<key> (ui/common.py
+   * keep_focus: one key per item and field) get the focus, the cursor and the keys typed in between back
+   * when a field with the same key appears. A field the user left (focus elsewhere) is not taken back. */
+  var kept = null;  /* {key, el, start, end, typed} of the marked field being typed in */
+  function keepKey(el) {
+    var box = el && el.closest ? el.closest('[class*="pc-keep-"]') : null;
+    var m = box ? /(?:^|\s)(pc-keep-[A-Za-z0-9_-]+)/.exec(box.className) : null;
+    return m ? m[1] : null;
+  }
+  function remember(ev) {
+    var el = ev.target;
+    if (!el || !/^(input|textarea)$/i.test(el.tagName || "")) { return; }
+    if (kept && kept.el !== el && !kept.el.isConnected && document.activeElement !== el) { return; }
+    var key = keepKey(el);
+    kept = key ? { key: key, el: el, start: el.selectionStart, end: el.selectionEnd, typed: "" } : null;
+  }
+  ["focusin", "input", "keyup", "mouseup", "select"].forEach(function (type) {
+    document.addEventListener(type, remember, true);
+  });
+  document.addEventListener("focusout", function (ev) {
+    var el = ev.target;
+    window.setTimeout(function () {  /* still on the page: the user went elsewhere (not a redraw) */
+      if (kept && kept.el === el && el.isConnected) { kept = null; }
+    }, 0);
+  }, true);
+  document.addEventListener("keydown", function (ev) {  /* typed while the field is being re-created */
+    if (!kept || kept.el.isConnected || ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
+    var active = document.activeElement;
+    if (active && active !== document.body && active !== document.documentElement) { return; }
+    if (ev.key.length === 1) { kept.typed += ev.key; ev.preventDefault(); }
+    else if (ev.key === "Backspace" && kept.typed) { kept.typed = kept.typed.slice(0, -1); ev.preventDefault(); }
+  }, true);
+  function restoreFocus() {
+    if (!kept || kept.el.isConnected) { return; }
+    var active = document.activeElement;
+    if (active && active !== document.body && active !== document.documentElement) { kept = null; return; }
+    var field = document.querySelector("." + kept.key + " input, ." + kept.key + " textarea");
+    if (!field || field.disabled) { return; }
+    var start = Math.min(kept.start == null ? field.value.length : kept.start, field.value.length);
+    var end = Math.min(kept.end == null ? start : kept.end, field.value.length);
+    var typed = kept.typed;
+    kept = { key: kept.key, el: field, start: start, end: end, typed: "" };
+    field.focus();
+    try { field.setSelectionRange(start, end); } catch (e) { /* a field type without a selection */ }
+    if (typed) {
+      field.setRangeText(typed, start, end, "end");
+      field.dispatchEvent(new Event("input", { bubbles: true }));  /* ipywidgets sends it to the kernel */
+    }
+  }
+  new MutationObserver(function () { if (kept && !kept.el.isConnected) { restoreFocus(); } })
+    .observe(document.documentElement, { childList: true, subtree: true });
+
   document.addEventListener("DOMContentLoaded", function () {
     watchKernel();
     window.pcLocalise(document);
