@@ -367,6 +367,14 @@ def test_a_partner_stops_following_by_choosing_a_piece_and_follows_again(ws):
     assert roc.follow_choice.layout.display == "none" and roc.piece == "waarde"
     roc.follow([presence(focus="opbrengsten")])  # and starts again: everyone follows again
     assert roc.follow_choice.value and roc.piece == "opbrengsten"
+    # text left unsent holds the board, and the note says why; turning following on moves it anyway
+    roc.proposals.text.value = "half voorstel"
+    roc.follow([presence(focus="impact")])
+    assert roc.piece == "opbrengsten"
+    assert "je bord volgt zodra je tekst hier verstuurd of leeg is" in text_of(roc.follow_note.value)
+    roc.follow_choice.value = False
+    roc.follow_choice.value = True
+    assert roc.piece == "impact" and roc.proposals.text.value == "half voorstel"
 
 
 def test_the_presenter_view_shows_the_piece_large_without_controls(ws):

@@ -816,7 +816,7 @@ class PuzzleBoard(ipw.VBox):
     def _on_follow_choice(self, change) -> None:
         """Follow the trekker again at once (on), or stay where you are and only see where the trekker is (off)."""
         self.follow_choice.icon = "users" if change["new"] else "user"
-        self.follow(self._present)
+        self.follow(self._present, asked=bool(change["new"]))
 
     def _announce(self) -> None:
         """Tell the other pages which piece the trekker has open, and whether they follow it."""
@@ -837,14 +837,17 @@ class PuzzleBoard(ipw.VBox):
         return proposal or self.model.dirty or any(row.typing for row in self.rows)
 
     @_locked
-    def follow(self, present: Sequence[Any]) -> None:
+    def follow(self, present: Sequence[Any], asked: bool = False) -> None:
         """Follow the trekker's piece when a trekker's step-3 page asks for it ("volg mij"; not the trekker's own).
 
-        Never while the user is typing here, nor after the user chose to stop following (``follow_choice``
-        off, or a piece chosen by hand while following): then only a note says where the trekker is.
+        Not after the user chose to stop following (``follow_choice`` off, or a piece chosen by hand while
+        following), and not on its own while the user has text here not sent yet (then the note says the
+        board follows once it is sent): a note says where the trekker is. Comments not sent stay with
+        their item when the board moves (``unsent_comments``).
 
         Args:
             present: who has the workspace open (:class:`~purposecase.store.Presence` list).
+            asked: the user just turned "Volg de trekker" on: follow now, also with text not sent.
         """
         if self.trekker:
             return
@@ -863,12 +866,12 @@ class PuzzleBoard(ipw.VBox):
         if key == self.piece:
             self.follow_note.value = ""
             return
-        if self.typing or not self.follow_choice.value:
+        waiting = self.typing and not asked
+        if waiting or not self.follow_choice.value:
             name = get_piece(key).name(self.t.lang)
-            self.follow_note.value = (
-                f'<span class="pc-badge pc-badge-busy pc-follow-where">{esc(self.t("volg.trekker_bij", stuk=name))}'
-                "</span>"
-            )
+            text = self.t("volg.trekker_bij_wacht" if waiting and self.follow_choice.value else "volg.trekker_bij",
+                          stuk=name)
+            self.follow_note.value = f'<span class="pc-badge pc-badge-busy pc-follow-where">{esc(text)}</span>'
             return
         self._moved_by_trekker = True
         try:
