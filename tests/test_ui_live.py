@@ -112,6 +112,10 @@ def test_a_revoked_link_stops_the_open_page(ws):
         assert page.feed is None and page.presence.value == ""  # it follows nothing more and left
         with pytest.raises(RevokedToken):  # and nothing more is saved
             page.session.react("x1", "eens")
+        page.board.proposals.text.value = "Nog een voorstel"
+        page.board.proposals.button.click()  # refused: the page keeps saying why it stopped
+        assert "uit deze werkruimte gehaald" in text_of(page.status.value)
+        assert "ingetrokken" not in text_of(page.status.value) and page.board.status.value in ("", page.status.value)
     finally:
         page.close()
 

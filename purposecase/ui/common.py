@@ -149,13 +149,28 @@ def message_html(text: str, kind: str = "info") -> str:
 class StatusLine(ipw.HTML):
     """A one-line message area for a component; empty when there is nothing to say."""
 
+    frozen = False
+    """True once :meth:`freeze` fixed what the line says (a stopped page): later messages are not shown."""
+
     def show(self, text: str, kind: str = "info") -> None:
-        """Show ``text`` (escaped) as a message of ``kind``."""
-        self.value = message_html(text, kind)
+        """Show ``text`` (escaped) as a message of ``kind`` (not on a frozen line)."""
+        if not self.frozen:
+            self.value = message_html(text, kind)
 
     def clear(self) -> None:
-        """Remove the message."""
-        self.value = ""
+        """Remove the message (not on a frozen line)."""
+        if not self.frozen:
+            self.value = ""
+
+    def freeze(self, text: str | None = None) -> None:
+        """Show ``text`` as an error (or nothing) for good: a stopped page says only why it stopped.
+
+        A click on a stopped page (its partner removed) would otherwise replace "you were removed" by the
+        store's refusal ("this link was revoked, ask for a new one"), which says something else.
+        """
+        self.frozen = False
+        self.value = message_html(text, "error") if text else ""
+        self.frozen = True
 
 
 ERROR_MESSAGES = {

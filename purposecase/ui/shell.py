@@ -262,9 +262,9 @@ class ChapterShell(ipw.VBox):
         while stack:  # one message, in the page's status line: the panels' own lines are cleared
             widget = stack.pop()
             stack.extend(getattr(widget, "children", ()))
-            if isinstance(widget, StatusLine):
-                widget.clear()
-        self.status.show(self.t(key), "error")
+            if isinstance(widget, StatusLine) and widget is not self.status:
+                widget.freeze()
+        self.status.freeze(self.t(key))
 
     def _on_feed(self, event: Any) -> None:
         from ..errors import AccessError, StoreError
