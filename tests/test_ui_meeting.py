@@ -442,3 +442,20 @@ def test_a_trekker_typing_in_one_tab_sees_the_other_tabs_changes_and_cannot_over
     assert a.model.save_now() and not a.model.conflict
     assert [i.text for i in ws.trekker.shared_case().shared.items("impact")] == [
         "Iedereen doet mee, ook na school", "Samen leren en werken in de regio", "Gezonde regio"]
+
+
+def test_a_comment_on_an_item_removed_meanwhile_is_shown_not_lost(ws):
+    """The trekker removes an item while a partner types a comment on it: the partner's page says so and
+    shows the comment (to copy), instead of the row and the text vanishing (found by a new-user test)."""
+    from purposecase import puzzle
+    from purposecase.workspace import SHARED_CASE
+
+    ws.trekker.update_shared(puzzle.adopt("impact", "Iedereen doet mee", [], [], item_id="i0"))
+    roc = ws.page("ROC Twente").board
+    roc.rows[0].comment.value = "Ik vind dit belangrijk omdat"
+    ws.trekker.update_shared(puzzle.remove("impact", "i0"))
+    roc.on_change(event(SHARED_CASE))
+    assert roc.rows == []
+    shown = text_of(roc.status.value)
+    assert "‘Iedereen doet mee’ is intussen uit de gedeelde Purpose Case gehaald" in shown
+    assert "‘Ik vind dit belangrijk omdat’" in shown

@@ -619,6 +619,12 @@ class PuzzleBoard(ipw.VBox):
             else:
                 self.unsent_comments.pop(row.item_id, None)
         items = shared.items(key)
+        here = {item.id for item in items}
+        for row in getattr(self, "rows", []):  # an item removed elsewhere while a comment on it was typed
+            if row.key == key and row.item_id not in here and row.typing:
+                self.unsent_comments.pop(row.item_id, None)
+                self.status.show(t("reactie.item_weg", item=isolate(row.original),
+                                   opmerking=isolate(row.comment.value.strip())), "warning")
 
         def build(item, n: int) -> SharedItemRow:
             row = SharedItemRow(self, key, item, n, len(items))
