@@ -87,13 +87,9 @@ def presence_html(
                 names.append(_isolated(p.chapter))
         return ", ".join(dict.fromkeys(names))
 
-    if not groups:
-        text = t("live.alleen_jij")
-        also = (f' <span class="pc-presence-mine">{esc(t("live.jij_ook", hoofdstukken=""))}{chapters(mine)}</span>'
-                if mine else "")
-        return (
-            f'<div class="pc-presence" role="status"><span class="pc-presence-alone">{esc(text)}</span>{also}</div>'
-        )
+    if not groups:  # "only you" — also when your own other tabs are open (then named, in one sentence)
+        text = esc(t("live.alleen_jij_ook")) + f" {chapters(mine)}." if mine else esc(t("live.alleen_jij"))
+        return f'<div class="pc-presence" role="status"><span class="pc-presence-alone">{text}</span></div>'
     people = []
     for pages in groups.values():
         p = pages[0]
