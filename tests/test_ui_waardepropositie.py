@@ -383,3 +383,14 @@ def test_a_trekker_typing_in_one_tab_sees_the_other_tabs_edit_after_saving(works
     assert a.rows["pijnen"] == kept and not a.model.conflict
     shown = [r.text.value for r in a.rows["pijnen"]]
     assert shown == ["Te weinig bewegen na school", "Geen veilige plek om te sporten"]
+
+
+def test_enter_adds_an_item_as_the_button_does(workspace):
+    from purposecase.ui.meeting import press_enter
+
+    _, ttoken, _, _ = workspace
+    panel = page(ttoken).panel
+    panel.add_texts["pijnen"].value = "Te weinig bewegen"
+    press_enter(panel.add_texts["pijnen"])
+    assert [r.text.value for r in panel.rows["pijnen"]] == ["Te weinig bewegen"]
+    assert panel.add_texts["pijnen"].value == ""

@@ -47,6 +47,7 @@ from .editor import (
     keep_rows,
     text_edit,
 )
+from .meeting import submit_on_enter
 from .shell import ChapterShell
 
 log = logging.getLogger("purposecase.ui")
@@ -604,6 +605,7 @@ class PropositionPanel(ipw.VBox):
                 button = ipw.Button(description=t("vp.toevoegen"), icon="plus")
                 button.add_class("pc-vp-add")
                 button.on_click(guard(lambda _b, s=section: self._on_add(s)))
+                submit_on_enter(text, guard(lambda s=section: self._on_add(s)))  # Enter adds, as in step 3
                 self.add_texts[section], self.add_buttons[section] = text, button
                 children.append(ipw.HBox([text, button], layout=ipw.Layout(width="100%")))
             box = ipw.VBox(children)
