@@ -189,11 +189,12 @@ def test_follow_the_trekker_and_the_presenter_view(browser, tmp_path, artifacts,
 
         # Ans picks a piece herself: she stops following and sees where the trekker is; one click follows again
         a = pages["ans"][1]
-        a.locator(".pc-follow-choice", has_text="Volg de trekker").wait_for()
+        a.locator(".pc-follow-choice", has_text="Je volgt de trekker").wait_for()
         a.locator(".pc-piece-buttons button", has_text=re.compile(r"^Partners")).click()
         a.locator(".pc-piece-help h3", has_text="Partners").wait_for()
         t.locator(".pc-piece-buttons button", has_text=re.compile(r"^Doelgroepen")).click()
         a.locator(".pc-follow-where", has_text="De trekker is bij Doelgroepen").wait_for(timeout=LIVE)
+        a.locator(".pc-follow-choice", has_text="Volg de trekker").wait_for()
         assert a.locator(".pc-piece-help h3").inner_text().startswith("Partners")
         pages["viewer"][1].locator(".pc-piece-help h3", has_text="Doelgroepen").wait_for(timeout=LIVE)
         a.screenshot(path=str(artifacts / f"live-{kind}-follow-stopped.png"), full_page=False)

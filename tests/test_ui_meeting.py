@@ -353,9 +353,10 @@ def test_a_partner_stops_following_by_choosing_a_piece_and_follows_again(ws):
     roc = ws.page("ROC Twente").board
     roc.follow([presence(focus="waarde")])
     assert roc.piece == "waarde" and roc.follow_choice.value and roc.follow_choice.layout.display == ""
-    assert roc.follow_choice.description == "Volg de trekker"
+    assert roc.follow_choice.description == "Je volgt de trekker" and roc.follow_choice.button_style == "info"
     roc.piece_buttons.value = "impact"  # chosen by hand while following: following stops
     assert not roc.follow_choice.value
+    assert roc.follow_choice.description == "Volg de trekker" and roc.follow_choice.button_style == ""
     roc.follow([presence(focus="doelgroepen")])
     assert roc.piece == "impact" and "De trekker is bij Doelgroepen" in text_of(roc.follow_note.value)
     roc.follow_choice.value = True  # back to the trekker at once

@@ -428,8 +428,8 @@ class PuzzleBoard(ipw.VBox):
             self.follow_note = ipw.HTML()
             self.follow_note.add_class("pc-follow-note")
             # shown while the trekker leads with "volg mij": on by default; choosing a piece yourself stops it
-            self.follow_choice = ipw.ToggleButton(value=True, description=t("volg.volg_trekker"), icon="users",
-                                                  tooltip=t("volg.volg_trekker_uitleg"),
+            self.follow_choice = ipw.ToggleButton(value=True, description=t("volg.je_volgt"), icon="users",
+                                                  button_style="info", tooltip=t("volg.volg_trekker_uitleg"),
                                                   layout=ipw.Layout(display="none", width="auto"))
             self.follow_choice.add_class("pc-follow-choice")
             self.follow_choice.observe(guard(self._on_follow_choice), "value")
@@ -821,7 +821,10 @@ class PuzzleBoard(ipw.VBox):
 
     def _on_follow_choice(self, change) -> None:
         """Follow the trekker again at once (on), or stay where you are and only see where the trekker is (off)."""
-        self.follow_choice.icon = "users" if change["new"] else "user"
+        on = bool(change["new"])  # on: "Je volgt de trekker" (blue); off: "Volg de trekker" (plain)
+        self.follow_choice.icon = "users" if on else "user"
+        self.follow_choice.description = self.t("volg.je_volgt" if on else "volg.volg_trekker")
+        self.follow_choice.button_style = "info" if on else ""
         self.follow(self._present, asked=bool(change["new"]))
 
     def _announce(self) -> None:
