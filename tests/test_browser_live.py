@@ -338,3 +338,29 @@ def test_typing_keeps_the_cursor_while_others_change_the_board(browser, tmp_path
         assert not tdialogs and not adialogs
         for ctx in (tctx, actx):
             ctx.close()
+
+
+def test_an_item_typed_fast_and_added_at_once_is_saved_whole(browser, tmp_path, artifacts):
+    """Typed at 5 ms per key, then Enter (or the button) at once: the whole text is saved and the field
+    empties. ipywidgets sends the last keystrokes after the Enter (after_typing waits for them); found by a
+    new-user test that saved "A" of "Alpha een" and kept the rest in the field."""
+    with backend("sqlite", tmp_path) as (server, url, _relay):
+        store, trekker, ttoken, _ = workspace_with_ans(url, "Snel-pact")
+        ctx, page, dialogs = new_page(browser)
+        page.goto(server.url("05_samen_puzzelen.ipynb", f"sleutel={ttoken}"))
+        field = page.locator(".pc-new-item input")
+        field.wait_for()
+        texts = ["Alpha een", "Beta twee met wat meer woorden", "Gamma drie"]
+        for n, text in enumerate(texts):
+            field.click()
+            page.keyboard.type(text, delay=5)
+            if n == 1:
+                page.locator(".pc-new-item-button").click()
+            else:
+                page.keyboard.press("Enter")
+            page.locator(".pc-shared-text textarea").nth(n).wait_for(timeout=LIVE)
+        page.wait_for_function("document.querySelector('.pc-new-item input').value === ''", timeout=LIVE)
+        stored = open_workspace(ttoken, store=store).shared_case().shared.items("impact")
+        assert [i.text for i in stored] == texts
+        assert not dialogs
+        ctx.close()

@@ -311,6 +311,8 @@ def _wrapped(node: ast.AST, guarded_attrs: set[str]) -> bool:
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
         if name in GUARDS:
             return True
+        if name == "after_typing" and node.args:  # runs its (guarded) handler a moment later
+            return _wrapped(node.args[0], guarded_attrs)
         if isinstance(func, ast.Call) and getattr(func.func, "id", None) == "safe_callback":
             return True
     if isinstance(node, ast.Attribute) and node.attr in guarded_attrs:

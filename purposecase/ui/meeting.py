@@ -31,6 +31,7 @@ from ..messages import Translator
 from ..pieces import get_piece
 from ..workspace import WorkspaceSession
 from .common import StatusLine, esc, subtitle_html
+from .editor import after_typing
 
 log = logging.getLogger("purposecase.ui")
 
@@ -62,10 +63,11 @@ def submit_on_enter(text: ipw.Text, callback: Callable[[], None]) -> None:
     ipywidgets 8 still sends the event; its ``on_submit`` helper is deprecated, so the custom
     message is handled here directly.
     """
+    later = after_typing(callback)  # the last keystrokes reach the kernel first
 
     def handle(_widget: Any, content: dict, _buffers: Any) -> None:
         if isinstance(content, dict) and content.get("event") == "submit":
-            callback()
+            later()
 
     text.on_msg(handle)
 
@@ -422,7 +424,7 @@ class ProposalPanel(ipw.VBox):
             self.button = ipw.Button(description=t("voorstel.knop"), icon="lightbulb-o", button_style="primary",
                                      layout=ipw.Layout(flex="0 0 auto", width="auto"))
             self.button.add_class("pc-propose")
-            self.button.on_click(guard(lambda _b: self.propose()))
+            self.button.on_click(after_typing(guard(lambda _b: self.propose())))
             submit_on_enter(self.text, guard(self.propose))
             self.heading = ipw.HTML()
             self.mine = ipw.HTML()

@@ -35,7 +35,15 @@ from ..pieces import PIECE_KEYS, PIECES, get_piece
 from ..workspace import DRAFT, MAX_COMMENT, REACTIONS, SHARED_CASE, LoadedShared, WorkspaceSession
 from .canvas import CanvasView
 from .common import StatusLine, esc, keep_focus, message_html, safe_callback, subtitle_html
-from .editor import ITEM_WORDS, ConflictPanel, DocumentEditorModel, SaveStateLine, keep_rows, text_edit
+from .editor import (
+    ITEM_WORDS,
+    ConflictPanel,
+    DocumentEditorModel,
+    SaveStateLine,
+    after_typing,
+    keep_rows,
+    text_edit,
+)
 from .export_button import ExportButton
 from .meeting import (
     MEETING,
@@ -406,7 +414,7 @@ class PuzzleBoard(ipw.VBox):
         self.refresh_button = ipw.Button(description=t("trekker.vernieuwen"), icon="refresh")
         self.refresh_button.add_class("pc-refresh")
         self.merge_button.on_click(guard(self._on_merge))
-        self.new_item_button.on_click(guard(self._on_new_item))
+        self.new_item_button.on_click(after_typing(guard(self._on_new_item)))
         submit_on_enter(self.new_item_text, guard(self._on_new_item))
         self.agreed_checkbox.observe(guard(self._on_agreed), "value")
         self.refresh_button.on_click(guard(lambda _b: self.refresh()))
@@ -746,7 +754,7 @@ class PuzzleBoard(ipw.VBox):
                 chip.observe(guard(lambda change, target=target: self._on_voor(row, target, change["new"])), "value")
         if row.reaction is not None:
             row.reaction.observe(guard(lambda _c: self._on_react(row)), "value")  # a click saves it
-            row.react_button.on_click(guard(lambda _b: self._on_comment(row)))
+            row.react_button.on_click(after_typing(guard(lambda _b: self._on_comment(row))))
             submit_on_enter(row.comment, guard(lambda: self._on_comment(row)))
 
     def _balance_html(self) -> str:

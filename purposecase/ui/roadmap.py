@@ -47,6 +47,7 @@ from .editor import (
     SaveStateLine,
     StoredValues,
     WorkingCopy,
+    after_typing,
 )
 from .export_button import DOCUMENT_FORMATS, ExportButton
 from .links import chapter_url
@@ -823,7 +824,7 @@ class RoadmapBoard(ipw.VBox):
             self.comment.add_class("pc-rm-react-comment")
             self.react_button = ipw.Button(description=t("roadmap.reactie.bewaar"), icon="comment")
             self.react_button.add_class("pc-rm-react-save")
-            self.react_button.on_click(guard(self._on_react))
+            self.react_button.on_click(after_typing(guard(self._on_react)))
             self.my_reaction = StoredValues(self.reaction, self.comment)
             react_row = [
                 ipw.HTML(subtitle_html(t("roadmap.reactie.titel"), t("roadmap.reactie.uitleg"))),

@@ -44,6 +44,7 @@ from .editor import (
     HistoryPanel,
     SaveStateLine,
     StoredValues,
+    after_typing,
     keep_rows,
     text_edit,
 )
@@ -535,7 +536,7 @@ class PropositionPanel(ipw.VBox):
         self.new_group_text.add_class("pc-vp-new-group")
         self.new_group_button = ipw.Button(description=t("vp.toevoegen"), icon="plus")
         self.new_group_button.add_class("pc-vp-new-group-button")
-        self.new_group_button.on_click(guard(self._on_new_group))
+        self.new_group_button.on_click(after_typing(guard(self._on_new_group)))
         rows: list[ipw.Widget] = [ipw.HBox(top, layout=ipw.Layout(align_items="center", flex_flow="row wrap"))]
         rows.append(self.conflict_box)
         if self.trekker:
@@ -604,7 +605,7 @@ class PropositionPanel(ipw.VBox):
                 text.add_class("pc-vp-add-text")
                 button = ipw.Button(description=t("vp.toevoegen"), icon="plus")
                 button.add_class("pc-vp-add")
-                button.on_click(guard(lambda _b, s=section: self._on_add(s)))
+                button.on_click(after_typing(guard(lambda _b, s=section: self._on_add(s))))
                 submit_on_enter(text, guard(lambda s=section: self._on_add(s)))  # Enter adds, as in step 3
                 self.add_texts[section], self.add_buttons[section] = text, button
                 children.append(ipw.HBox([text, button], layout=ipw.Layout(width="100%")))
@@ -640,7 +641,7 @@ class PropositionPanel(ipw.VBox):
             self.comment.add_class("pc-react-comment")
             self.react_button = ipw.Button(description=t("reactie.bewaar"), icon="comment")
             self.react_button.add_class("pc-react-save")
-            self.react_button.on_click(guard(self._on_react))
+            self.react_button.on_click(after_typing(guard(self._on_react)))
             self.my_reaction = StoredValues(self.reaction, self.comment)
             reaction_children.append(
                 ipw.HBox([self.reaction, self.comment, self.react_button], layout=ipw.Layout(flex_flow="row wrap"))
