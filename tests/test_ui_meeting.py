@@ -460,3 +460,16 @@ def test_a_comment_on_an_item_removed_meanwhile_is_shown_not_lost(ws):
     shown = text_of(roc.status.value)
     assert "‘Iedereen doet mee’ is intussen uit de gedeelde Purpose Case gehaald" in shown
     assert "‘Ik vind dit belangrijk omdat’" in shown
+
+
+def test_a_trekker_typing_in_an_item_another_tab_removes_is_told_and_shown_the_text(ws):
+    from purposecase import puzzle
+
+    ws.trekker.update_shared(puzzle.adopt("impact", "Iedereen doet mee", [], [], item_id="i0"))
+    a, b = ws.page("trekker").board, ws.page("trekker").board
+    a.rows[0].text.value = "Iedereen doet mee, ook na school"  # A types; not saved yet
+    b.rows[0].remove.click()
+    assert a.model.save_now()
+    assert a.rows == [] and ws.trekker.shared_case().shared.items("impact") == []
+    shown = text_of(a.status.value)
+    assert "‘Iedereen doet mee’ is intussen verwijderd" in shown and "‘Iedereen doet mee, ook na school’" in shown

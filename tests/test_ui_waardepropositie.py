@@ -394,3 +394,16 @@ def test_enter_adds_an_item_as_the_button_does(workspace):
     press_enter(panel.add_texts["pijnen"])
     assert [r.text.value for r in panel.rows["pijnen"]] == ["Te weinig bewegen"]
     assert panel.add_texts["pijnen"].value == ""
+
+
+def test_a_trekker_typing_in_an_item_another_tab_removes_is_told_and_shown_the_text(workspace):
+    _, ttoken, _, _ = workspace
+    a = page(ttoken).panel
+    add(a, "pijnen", "Te weinig bewegen")
+    b = page(ttoken).panel
+    a.rows["pijnen"][0].text.value = "Te weinig bewegen na school"
+    b.rows["pijnen"][0].remove.click()
+    assert a.model.save_now()
+    assert a.rows["pijnen"] == []
+    shown = text_of(a.status.value)
+    assert "‘Te weinig bewegen’ is intussen verwijderd" in shown and "‘Te weinig bewegen na school’" in shown

@@ -628,11 +628,16 @@ class PuzzleBoard(ipw.VBox):
                 self.unsent_comments.pop(row.item_id, None)
         items = shared.items(key)
         here = {item.id for item in items}
-        for row in getattr(self, "rows", []):  # an item removed elsewhere while a comment on it was typed
-            if row.key == key and row.item_id not in here and row.typing:
+        for row in getattr(self, "rows", []):  # an item removed elsewhere while a comment or its text was typed
+            if row.key != key or row.item_id in here:
+                continue
+            if row.typing:
                 self.unsent_comments.pop(row.item_id, None)
                 self.status.show(t("reactie.item_weg", item=isolate(row.original),
                                    opmerking=isolate(row.comment.value.strip())), "warning")
+            elif row.text is not None and row.text.value.strip() != row.original.strip():
+                self.status.show(t("editor.item.verwijderd", item=isolate(row.original),
+                                   tekst=isolate(row.text.value.strip())), "warning")
 
         def build(item, n: int) -> SharedItemRow:
             row = SharedItemRow(self, key, item, n, len(items))

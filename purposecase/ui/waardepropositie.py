@@ -746,6 +746,11 @@ class PropositionPanel(ipw.VBox):
                 self._syncing = False
         self.name_html.value = self._name_html(vp)
         drawn, self.rows = getattr(self, "rows", {}), {}
+        for row in [r for rows in drawn.values() for r in rows]:  # removed elsewhere while typed in
+            if (row.text is not None and row.text.value.strip() != row.original.strip()
+                    and getattr(row, "row_key", (None,))[0] == vp.id and vp.find(row.item_id) is None):
+                self.status.show(t("editor.item.verwijderd", item=isolate(row.original),
+                                   tekst=isolate(row.text.value.strip())), "warning")
         for section in vp_mod.SECTIONS:  # in the order entered: a changed importance moves nothing
 
             def build(item, _n: int, section: str = section) -> ItemRow:
