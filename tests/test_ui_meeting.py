@@ -473,3 +473,26 @@ def test_a_trekker_typing_in_an_item_another_tab_removes_is_told_and_shown_the_t
     assert a.rows == [] and ws.trekker.shared_case().shared.items("impact") == []
     shown = text_of(a.status.value)
     assert "‘Iedereen doet mee’ is intussen verwijderd" in shown and "‘Iedereen doet mee, ook na school’" in shown
+
+
+def test_a_partner_who_just_reacted_keeps_the_row_while_typing_the_comment(ws):
+    """Ans clicks "eens" (saved at once) and types her comment; Bas's reaction redraws the board: Ans's row is
+    the same widget (the browser keeps the field and every keystroke; found by a new-user test that lost one
+    or two characters there), and her typed comment stays."""
+    from purposecase import puzzle
+    from purposecase.workspace import REACTIONS
+
+    ws.trekker.update_shared(puzzle.adopt("impact", "Iedereen doet mee", [], [], item_id="i0"))
+    ans = ws.page("ROC Twente").board
+    row = ans.rows[0]
+    row.reaction.value = "eens"
+    row.comment.value = "Helemaal mee eens, dat past"
+    purposecase.open_workspace(ws.tokens["Ziekenhuis MST"]).react("i0", "vraag", "Wanneer?")
+    ans.on_change(event(REACTIONS))
+    assert ans.rows[0] is row and row.comment.value == "Helemaal mee eens, dat past"
+    assert "Ziekenhuis MST vraag: Wanneer?" in text_of(row.reactions_view.value)
+    # her other tab changes her reaction: this row shows it (nothing typed here that is not saved)
+    row.comment.value = ""
+    purposecase.open_workspace(ws.tokens["ROC Twente"]).react("i0", "vraag", "Toch een vraag")
+    ans.on_change(event(REACTIONS))
+    assert ans.rows[0] is row and (row.reaction.value, row.comment.value) == ("vraag", "Toch een vraag")

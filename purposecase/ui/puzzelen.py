@@ -40,6 +40,7 @@ from .editor import (
     ConflictPanel,
     DocumentEditorModel,
     SaveStateLine,
+    StoredValues,
     after_typing,
     keep_rows,
     text_edit,
@@ -232,6 +233,8 @@ class SharedItemRow(ipw.VBox):
             )
             self.comment.add_class("pc-react-comment")
             keep_focus(self.comment, "comment", item.id)
+            self.my_reaction = StoredValues(self.reaction, self.comment)  # a redraw keeps what is typed here
+            self.my_reaction.shown = (item.id, (mine.get("soort", ""), self.saved_comment.strip()))
             self.react_button = ipw.Button(description=t("reactie.bewaar_opmerking"), icon="comment")
             self.react_button.add_class("pc-react-save")
             children.append(
@@ -701,11 +704,7 @@ class PuzzleBoard(ipw.VBox):
             chosen = tuple(puzzle.recipients(item))
             names = tuple(self.targets()) if self.trekker else tuple(self.target_name(x) for x in chosen)
             voor = (chosen, bool(item.voor), names)
-        mine = None
-        if self.session.role == "partner":
-            saved = self.reactions.get(self.session.access.partner_id, {}).get(item.id, {})
-            mine = (saved.get("soort", ""), saved.get("opmerking", ""))
-        return (self.t.lang, tuple(self.origin_names(item)), voor, mine)
+        return (self.t.lang, tuple(self.origin_names(item)), voor)
 
     def _follow_row(self, row: SharedItemRow, item, index: int, count: int) -> None:
         """Update a kept row in place: its item, order buttons, the height of its field, everyone's reactions."""
@@ -723,6 +722,14 @@ class PuzzleBoard(ipw.VBox):
         finally:
             row.syncing = False
         row.reactions_view.value = reactions_html(item.id, self.reactions, self.orgs_all, self.t)
+        if row.reaction is not None:  # the partner's own reaction as stored, unless being filled in here
+            saved = self.reactions.get(self.session.access.partner_id, {}).get(item.id, {})
+            row.syncing = True
+            try:
+                row.my_reaction.show(item.id, (saved.get("soort", ""), saved.get("opmerking", "")))
+            finally:
+                row.syncing = False
+            row.saved_comment = saved.get("opmerking", "")
 
     def _wire(self, key: str, row: SharedItemRow) -> None:
         guard = self._guard
@@ -947,6 +954,8 @@ class PuzzleBoard(ipw.VBox):
 
     def _on_react(self, row: SharedItemRow) -> None:
         """Save the partner's reaction as soon as "eens" or "vraag" is clicked (with the comment typed)."""
+        if row.syncing:  # a redraw showing what is stored, not a click
+            return
         comment = row.comment.value.strip()
         if len(comment) > MAX_COMMENT:
             self.status.show(self.t("fout.te_lang", lengte=len(comment), max=MAX_COMMENT), "error")
@@ -965,6 +974,7 @@ class PuzzleBoard(ipw.VBox):
     def _after_reaction(self, row: SharedItemRow) -> None:
         self.reactions = self.session.reactions()
         self.unsent_comments.pop(row.item_id, None)
+        row.my_reaction.shown = (row.item_id, (row.reaction.value, row.saved_comment.strip()))  # now stored
         row.reactions_view.value = reactions_html(row.item_id, self.reactions, self.orgs_all, self.t)
         self.status.show(self.t("reactie.bewaard"), "info")
 
