@@ -375,7 +375,9 @@ def test_a_partner_stops_following_by_choosing_a_piece_and_follows_again(ws):
     assert "je bord volgt zodra je tekst hier verstuurd of leeg is" in text_of(roc.follow_note.value)
     roc.follow_choice.value = False
     roc.follow_choice.value = True
-    assert roc.piece == "impact" and roc.proposals.text.value == "half voorstel"
+    assert roc.piece == "impact" and roc.proposals.text.value == ""  # the proposal stays with its piece
+    roc.piece_buttons.value = "opbrengsten"
+    assert roc.proposals.text.value == "half voorstel"
 
 
 def test_the_presenter_view_shows_the_piece_large_without_controls(ws):

@@ -407,3 +407,13 @@ def test_a_trekker_typing_in_an_item_another_tab_removes_is_told_and_shown_the_t
     assert a.rows["pijnen"] == []
     shown = text_of(a.status.value)
     assert "‘Te weinig bewegen’ is intussen verwijderd" in shown and "‘Te weinig bewegen na school’" in shown
+
+
+def test_enter_adds_a_target_group(workspace):
+    from purposecase.ui.meeting import press_enter
+
+    _, ttoken, _, _ = workspace
+    panel = page(ttoken).panel
+    panel.new_group_text.value = "Ouderen"
+    press_enter(panel.new_group_text)
+    assert [label for label, _ in panel.selector.options][-1].startswith("Ouderen")

@@ -305,6 +305,7 @@ class PuzzleBoard(ipw.VBox):
         self._relabelling = False
         self.badges: dict[str, int] = {}
         self.unsent_comments: dict[str, str] = {}
+        self.unsent_proposals: dict[str, str] = {}  # piece key → a proposal typed there and not sent
         self.on_focus: Callable[[str, bool], None] | None = None
         self.model = DocumentEditorModel(
             session.document(SHARED_CASE), t, status, words=ITEM_WORDS,
@@ -830,6 +831,11 @@ class PuzzleBoard(ipw.VBox):
     def _on_piece(self, change) -> None:
         if self._relabelling:
             return
+        proposal = self.proposals.text
+        if proposal is not None:  # a proposal being typed stays with its piece (moving along would misfile it)
+            if proposal.value.strip():
+                self.unsent_proposals[self.piece] = proposal.value
+            proposal.value = self.unsent_proposals.pop(change["new"], "")
         self.piece = change["new"]
         self._render()
         if self.follow_note is not None:

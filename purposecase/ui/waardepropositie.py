@@ -537,6 +537,7 @@ class PropositionPanel(ipw.VBox):
         self.new_group_button = ipw.Button(description=t("vp.toevoegen"), icon="plus")
         self.new_group_button.add_class("pc-vp-new-group-button")
         self.new_group_button.on_click(after_typing(guard(self._on_new_group)))
+        submit_on_enter(self.new_group_text, guard(self._on_new_group))  # Enter adds, as the item fields do
         rows: list[ipw.Widget] = [ipw.HBox(top, layout=ipw.Layout(align_items="center", flex_flow="row wrap"))]
         rows.append(self.conflict_box)
         if self.trekker:
