@@ -271,3 +271,18 @@ def db_url(request, tmp_path):
         pytest.skip("set PURPOSECASE_TEST_POSTGRES_URL to run the store tests on PostgreSQL")
     with postgres_schema_url(base) as url:
         yield url
+
+
+def eventually(check, timeout: float = 15.0):
+    """Return ``check()``'s first truthy result, polling every 0.1 s; AssertionError after ``timeout`` seconds.
+
+    For effects that come from another thread a moment later (the live feed, ``after_typing``).
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError("not within the time")
+        time.sleep(0.1)

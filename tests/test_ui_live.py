@@ -11,6 +11,7 @@ import re
 import time
 
 import pytest
+from conftest import eventually
 
 import purposecase
 from purposecase import valueprop
@@ -29,17 +30,6 @@ def _live(monkeypatch):
 
 def text_of(markup: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
-
-
-def eventually(check, timeout: float = 15.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError("not within the time")
-        time.sleep(0.1)
 
 
 def draft(text: str) -> PartnerDraft:
